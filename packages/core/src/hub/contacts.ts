@@ -1,0 +1,192 @@
+import { describeIdentity, identityKey } from '../identity/normalize.js';
+import type { Contact } from '../model/contact.js';
+import type { ContactIdentity } from '../model/identity.js';
+import type { Identity, IdentityLink, Trust } from '../model/identity.js';
+import type { ContactResolution } from '../placement/types.js';
+import type { StoreTransaction } from '../store/contract.js';
+import { type Engine, liveContact, maxIso, minIso, olderOf, type PendingEmit } from './engine.js';
+
+const trusted = (trust: Trust) => trust !== 'unverified';
+
+function withIdentity(contact: Contact, identity: Identity, trust: Trust, at: string, displayName?: string): Contact {
+  const existing = contact.identities.find((i) => i.kind === identity.kind && i.value === identity.value);
+  if (existing) {
+    // Display data may change (a new X handle); the id does not.
+    if (displayName && existing.displayName !== displayName) {
+      return {
+        ...contact,
+        identities: contact.identities.map((i) => (i === existing ? { ...i, displayName } : i)),
+      };
+    }
+    return contact;
+  }
+  const entry: ContactIdentity = { kind: identity.kind, value: identity.value, trust, addedAt: at };
+  if (displayName) entry.displayName = displayName;
+  return { ...contact, identities: [...contact.identities, entry] };
+}
+
+function withClaim(contact: Contact, identity: Identity, at: string, evidence?: string): Contact {
+  if (contact.claims.some((c) => c.kind === identity.kind && c.value === identity.value)) return contact;
+  const claim = evidence ? { ...identity, at, evidence } : { ...identity, at };
+  return { ...contact, claims: [...contact.claims, claim] };
+}
+
+/**
+ * Merges two contacts inside a transaction. The older one survives; the other becomes a tombstone
+ * pointing at it; identities, conversations and messages move. Idempotent.
+ */
+export async function mergeContactsInTx(
+  tx: StoreTransaction,
+  engine: Engine,
+  aId: string,
+  bId: string,
+  emits: PendingEmit[],
+): Promise<Contact> {
+  const a = await liveContact(tx, aId);
+  const b = await liveContact(tx, bId);
+  if (!a || !b) throw new Error(`cannot merge missing contact ${!a ? aId : bId}`);
+  if (a.id === b.id) return a;
+  await tx.lock([`contact:${a.id}`, `contact:${b.id}`].sort());
+  const [survivor, merged] = olderOf(a, b);
+  const now = engine.now().toISOString();
+  let result: Contact = { ...survivor, updatedAt: now };
+  for (const i of merged.identities) {
+    result = withIdentity(result, i, i.trust, i.addedAt, i.displayName);
+  }
+  for (const c of merged.claims) result = withClaim(result, c, c.at, c.evidence);
+  const consent = { ...merged.consent };
+  for (const [channel, value] of Object.entries(survivor.consent)) {
+    const other = consent[channel];
+    consent[channel] = other && other.at > value.at ? other : value;
+  }
+  result = {
+    ...result,
+    consent,
+    attributes: { ...merged.attributes, ...survivor.attributes },
+    createdAt: minIso(survivor.createdAt, merged.createdAt),
+  };
+  if (result.name === undefined && merged.name !== undefined) result.name = merged.name;
+  const tombstone: Contact = { ...merged, identities: [], mergedInto: survivor.id, updatedAt: now };
+  await tx.updateContact(result);
+  await tx.updateContact(tombstone);
+  await tx.claimIdentityKeys(
+    survivor.id,
+    merged.identities.map((i) => identityKey(i, engine.identity)),
+  );
+  await tx.reassignContact(merged.id, survivor.id);
+  emits.push(['contact.merged', { survivor: result, merged: tombstone }]);
+  return result;
+}
+
+/**
+ * Attaches `identity` to a contact. If another contact owns it and the link is trusted, the two are
+ * merged; an unverified identity is only recorded as a claim and never merges anyone.
+ */
+export async function linkIdentityInTx(
+  tx: StoreTransaction,
+  engine: Engine,
+  contactId: string,
+  identity: Identity,
+  trust: Trust,
+  emits: PendingEmit[],
+  evidence?: string,
+): Promise<Contact> {
+  const key = identityKey(identity, engine.identity);
+  await tx.lock([key]);
+  let contact = await liveContact(tx, contactId);
+  if (!contact) throw new Error(`contact ${contactId} not found`);
+  const at = engine.now().toISOString();
+  if (!trusted(trust)) {
+    contact = withClaim(contact, identity, at, evidence);
+    await tx.updateContact(contact);
+    return contact;
+  }
+  const owner = (await tx.findContactIdsByIdentityKeys([key])).get(key);
+  if (owner !== undefined) {
+    const ownerContact = await liveContact(tx, owner);
+    if (ownerContact && ownerContact.id !== contact.id) {
+      contact = await mergeContactsInTx(tx, engine, contact.id, ownerContact.id, emits);
+    }
+  }
+  const updated = withIdentity(contact, identity, trust, at);
+  if (updated !== contact) {
+    await tx.updateContact({ ...updated, updatedAt: at });
+  }
+  await tx.claimIdentityKeys(updated.id, [key]);
+  return updated;
+}
+
+export interface SenderFacts {
+  identity: Identity;
+  trust: Trust;
+  links: IdentityLink[];
+  name?: string;
+  at: string;
+}
+
+/**
+ * Finds or creates the contact behind a sender, then applies the identity links the payload
+ * vouches for. Trust levels decide what may merge: only `provider` and `verified` evidence joins
+ * existing contacts.
+ */
+export async function resolveSenderInTx(
+  tx: StoreTransaction,
+  engine: Engine,
+  sender: SenderFacts,
+  emits: PendingEmit[],
+): Promise<{ contact: Contact; resolution: ContactResolution }> {
+  const key = identityKey(sender.identity, engine.identity);
+  const trustedLinks = trusted(sender.trust) ? sender.links.filter((l) => trusted(l.trust)) : [];
+  const claims = sender.links.filter((l) => !trustedLinks.includes(l));
+  const linkKeys = trustedLinks.map((l) => identityKey(l.identity, engine.identity));
+  const owners = await tx.findContactIdsByIdentityKeys([key, ...linkKeys]);
+
+  let contact: Contact | undefined;
+  let resolution: ContactResolution;
+  const ownerId = owners.get(key);
+  if (ownerId !== undefined) contact = await liveContact(tx, ownerId);
+  if (contact) {
+    const known = contact.identities.find((i) => identityKey(i, engine.identity) === key);
+    const via =
+      known && (known.kind !== sender.identity.kind || known.value !== sender.identity.value)
+        ? `same number as their ${describeIdentity(known)}`
+        : `known by ${describeIdentity(sender.identity)}`;
+    resolution = { created: false, detail: via };
+  } else {
+    // An unknown sender whose linked identity is known joins that contact instead of a new one.
+    const linkedOwner = trustedLinks.findIndex((_, i) => owners.has(linkKeys[i]!));
+    if (linkedOwner >= 0) contact = await liveContact(tx, owners.get(linkKeys[linkedOwner]!)!);
+    if (contact) {
+      resolution = {
+        created: false,
+        detail: `known by ${describeIdentity(trustedLinks[linkedOwner]!.identity)}, which the provider ties to ${describeIdentity(sender.identity)}`,
+      };
+    } else {
+      contact = {
+        id: engine.newId('ct'),
+        identities: [],
+        claims: [],
+        consent: {},
+        attributes: {},
+        createdAt: sender.at,
+        updatedAt: engine.now().toISOString(),
+      };
+      if (sender.name) contact.name = sender.name;
+      await tx.insertContact(contact);
+      emits.push(['contact.created', { contact }]);
+      resolution = { created: true, detail: `new contact for ${describeIdentity(sender.identity)}` };
+    }
+  }
+  await tx.lock([`contact:${contact.id}`]);
+  let updated = withIdentity(contact, sender.identity, sender.trust, sender.at);
+  if (!updated.name && sender.name) updated = { ...updated, name: sender.name };
+  updated = { ...updated, createdAt: minIso(updated.createdAt, sender.at) };
+  for (const claim of claims) updated = withClaim(updated, claim.identity, sender.at, claim.evidence);
+  if (updated !== contact) await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.now().toISOString()) });
+  await tx.claimIdentityKeys(updated.id, [key]);
+
+  for (const link of trustedLinks) {
+    updated = await linkIdentityInTx(tx, engine, updated.id, link.identity, link.trust, emits, link.evidence);
+  }
+  return { contact: updated, resolution };
+}

@@ -1,0 +1,163 @@
+import type { ChannelActivity, ChannelSwitch, Conversation } from '../model/conversation.js';
+import type { Message } from '../model/message.js';
+import type { StoreReader, StoreTransaction } from '../store/contract.js';
+import { type Engine, liveConversation, maxIso, minIso, olderOf, type PendingEmit } from './engine.js';
+
+type MessageFacts = Pick<Message, 'id' | 'channel' | 'direction' | 'sentAt' | 'endpoint' | 'visibility' | 'subject' | 'thread'>;
+
+const threadKeysOf = (m: Pick<Message, 'thread'>) => [...m.thread.keys, ...m.thread.refs];
+
+function touchActivity(activity: ChannelActivity | undefined, m: MessageFacts): ChannelActivity {
+  const next: ChannelActivity = activity
+    ? { ...activity, lastMessageAt: maxIso(activity.lastMessageAt, m.sentAt) }
+    : { lastMessageAt: m.sentAt };
+  if (m.direction === 'inbound') next.lastInboundAt = next.lastInboundAt ? maxIso(next.lastInboundAt, m.sentAt) : m.sentAt;
+  if (m.endpoint && next.lastMessageAt === m.sentAt) next.endpoint = m.endpoint;
+  return next;
+}
+
+function union(a: readonly string[], b: readonly string[]): string[] {
+  if (b.every((x) => a.includes(x))) return a as string[];
+  return [...new Set([...a, ...b])];
+}
+
+/** A new conversation holding one message (the message's ids are filled in by the caller). */
+export function newConversationFor(engine: Engine, m: MessageFacts, contactIds: string[]): Conversation {
+  const conversation: Conversation = {
+    id: engine.newId('cv'),
+    contactIds: [...new Set(contactIds)],
+    status: 'open',
+    channels: [m.channel],
+    threadKeys: [...new Set(threadKeysOf(m))],
+    switches: [],
+    lastChannel: m.channel,
+    channelActivity: { [m.channel]: touchActivity(undefined, m) },
+    publicChannels: m.visibility === 'public' ? [m.channel] : [],
+    createdAt: m.sentAt,
+    lastMessageAt: m.sentAt,
+  };
+  if (m.subject) conversation.subject = m.subject;
+  return conversation;
+}
+
+/**
+ * Derives the channel history of a conversation from its messages in time order: channels in order
+ * of first use, switches, the last channel, activity per channel. Used after out-of-order arrivals
+ * and merges, so the summary is the same whatever order messages came in.
+ */
+export function summarizeMessages(conversation: Conversation, messages: readonly MessageFacts[]): Conversation {
+  const sorted = [...messages].sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : a.id < b.id ? -1 : 1));
+  const channels: string[] = [];
+  const switches: ChannelSwitch[] = [];
+  const channelActivity: Record<string, ChannelActivity> = {};
+  const publicChannels = new Set<string>();
+  let last: string | undefined;
+  for (const m of sorted) {
+    if (!channels.includes(m.channel)) channels.push(m.channel);
+    if (last !== undefined && last !== m.channel) switches.push({ from: last, to: m.channel, at: m.sentAt, messageId: m.id });
+    last = m.channel;
+    channelActivity[m.channel] = touchActivity(channelActivity[m.channel], m);
+    if (m.visibility === 'public') publicChannels.add(m.channel);
+  }
+  const first = sorted[0];
+  const latest = sorted[sorted.length - 1];
+  const result: Conversation = { ...conversation, channels, switches, channelActivity, publicChannels: [...publicChannels] };
+  if (latest) {
+    result.lastChannel = latest.channel;
+    result.lastMessageAt = latest.sentAt;
+  }
+  if (first) result.createdAt = first.sentAt;
+  return result;
+}
+
+async function allMessages(store: StoreReader, conversationId: string): Promise<Message[]> {
+  const out: Message[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.listMessages(conversationId, cursor ? { limit: 1000, cursor } : { limit: 1000 });
+    out.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return out;
+}
+
+/**
+ * Adds a stored message to its conversation's summary. In-order arrivals update it in place; a
+ * message older than the conversation's latest makes it re-derive the history from all messages.
+ */
+export async function addMessageToConversation(
+  tx: StoreTransaction,
+  conversation: Conversation,
+  m: MessageFacts,
+  contactIds: string[],
+  reopen: boolean,
+): Promise<Conversation> {
+  let next: Conversation = {
+    ...conversation,
+    contactIds: union(conversation.contactIds, contactIds),
+    threadKeys: union(conversation.threadKeys, threadKeysOf(m)),
+  };
+  if (m.sentAt >= conversation.lastMessageAt) {
+    const switches =
+      conversation.lastChannel !== undefined && conversation.lastChannel !== m.channel
+        ? [...conversation.switches, { from: conversation.lastChannel, to: m.channel, at: m.sentAt, messageId: m.id }]
+        : conversation.switches;
+    next = {
+      ...next,
+      channels: union(conversation.channels, [m.channel]),
+      switches,
+      lastChannel: m.channel,
+      lastMessageAt: m.sentAt,
+      channelActivity: { ...conversation.channelActivity, [m.channel]: touchActivity(conversation.channelActivity[m.channel], m) },
+      publicChannels: m.visibility === 'public' ? union(conversation.publicChannels, [m.channel]) : conversation.publicChannels,
+    };
+  } else {
+    next = summarizeMessages(next, await allMessages(tx, conversation.id));
+  }
+  if (!next.subject && m.subject) next.subject = m.subject;
+  if (m.direction === 'inbound' && next.status === 'pending') next.status = 'open';
+  if (reopen && next.status === 'closed') {
+    next.status = 'open';
+    delete next.closedAt;
+  }
+  await tx.updateConversation(next);
+  await tx.claimThreadKeys(next.id, threadKeysOf(m));
+  return next;
+}
+
+/**
+ * Merges two conversations inside a transaction: the older survives, messages and thread keys move,
+ * the other is kept as a tombstone. Idempotent and order-independent.
+ */
+export async function mergeConversationsInTx(
+  tx: StoreTransaction,
+  engine: Engine,
+  aId: string,
+  bId: string,
+  emits: PendingEmit[],
+): Promise<Conversation> {
+  const a = await liveConversation(tx, aId);
+  const b = await liveConversation(tx, bId);
+  if (!a || !b) throw new Error(`cannot merge missing conversation ${!a ? aId : bId}`);
+  if (a.id === b.id) return a;
+  const [survivor, merged] = olderOf(a, b);
+  await tx.moveMessages(merged.id, survivor.id);
+  const statusOrder = ['open', 'pending', 'closed'] as const;
+  const status = statusOrder[Math.min(statusOrder.indexOf(survivor.status), statusOrder.indexOf(merged.status))]!;
+  let result: Conversation = {
+    ...survivor,
+    status,
+    contactIds: union(survivor.contactIds, merged.contactIds),
+    threadKeys: union(survivor.threadKeys, merged.threadKeys),
+    createdAt: minIso(survivor.createdAt, merged.createdAt),
+  };
+  if (status !== 'closed') delete result.closedAt;
+  if (!result.subject && merged.subject) result.subject = merged.subject;
+  result = summarizeMessages(result, await allMessages(tx, survivor.id));
+  const tombstone: Conversation = { ...merged, mergedInto: survivor.id, threadKeys: [] };
+  await tx.updateConversation(result);
+  await tx.updateConversation(tombstone);
+  await tx.claimThreadKeys(survivor.id, merged.threadKeys);
+  emits.push(['conversation.merged', { survivor: result, merged: tombstone }]);
+  return result;
+}

@@ -1,0 +1,339 @@
+import type { ChannelAdapter, Stop } from '../adapter.js';
+import { ConfigurationError, NotFoundError, isStoreConflictError, isWebhookParseError, ValidationError } from '../errors.js';
+import { type IdentityOptions, identityKey, normalizeIdentity } from '../identity/normalize.js';
+import type { Contact } from '../model/contact.js';
+import type { Conversation, ConversationStatus } from '../model/conversation.js';
+import { type InboundEvent, inboundEventSchema, type NormalizedInboundEvent, type RejectedPayload } from '../model/events.js';
+import type { Identity, Trust } from '../model/identity.js';
+import type { Message } from '../model/message.js';
+import { defaultRules } from '../placement/rules.js';
+import type { ChannelPolicy, PlacementRule } from '../placement/types.js';
+import type { ListConversationsOptions, Page, PageOptions, Store } from '../store/contract.js';
+import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
+import { mergeConversationsInTx } from './conversations.js';
+import { createEmitter, type Listener } from './emitter.js';
+import { type Engine, type HubEventName, liveContact, liveConversation, type PendingEmit } from './engine.js';
+import { type IngestResult, ingestInTx } from './ingest.js';
+import { type ReplyContent, type ReplyOptions, sendReply } from './reply.js';
+import { adapterForPath, errorResponse, textResponse } from './router.js';
+import { zodToValidationError } from './validation.js';
+
+const HOUR = 3_600_000;
+const MAX_TX_ATTEMPTS = 8;
+
+export interface HubOptions {
+  store: Store;
+  adapters?: readonly ChannelAdapter[];
+  /** Placement rules in order; `defaultRules()` when omitted. */
+  rules?: readonly PlacementRule[];
+  /** The current time; inject a fixed clock in tests. */
+  clock?: () => Date;
+  identity?: IdentityOptions;
+  /** Per-channel placement behaviour, overriding what adapters' capabilities say. */
+  channels?: Record<string, Partial<ChannelPolicy>>;
+  /** Where webhooks are mounted: `<webhookBasePath>/<channel>`. Default `/webhooks`. */
+  webhookBasePath?: string;
+  /** Makes ids; default `<prefix>_<random uuid>`. */
+  newId?: (prefix: string) => string;
+  /** Where errors of event listeners go (they never undo an ingest). Default: console.error. */
+  onListenerError?: (error: unknown, event: string) => void;
+}
+
+const DEFAULT_POLICIES: Record<string, ChannelPolicy> = {
+  email: { threaded: true, sessionWindowMs: 24 * HOUR },
+};
+const SESSION_DEFAULT: ChannelPolicy = { threaded: false, sessionWindowMs: 24 * HOUR };
+
+export interface Hub {
+  /** Validates and stores one event, placing messages by the rules. Safe to call twice with the same event. */
+  ingest(event: InboundEvent): Promise<IngestResult>;
+  /** Routes a web-standard Request to the adapter mounted at its path and ingests what it yields. */
+  handle(request: Request): Promise<Response>;
+  /** Sends a reply on the customer's last channel, or `options.channel`. */
+  reply(conversationId: string, content: ReplyContent, options?: ReplyOptions): Promise<Message>;
+  /** Starts every adapter that has `listen` (IMAP, polling, linked devices); resolves to a stop function. */
+  listen(): Promise<Stop>;
+  contacts: {
+    get(id: string): Promise<Contact>;
+    findByIdentity(identity: Identity): Promise<Contact | undefined>;
+    list(options?: PageOptions): Promise<Page<Contact>>;
+    /** Ties an identity to a contact. Trusted links (default `verified`) merge its owner in; `unverified` only records a claim. */
+    link(contactId: string, identity: Identity, options?: { trust?: Trust; evidence?: string }): Promise<Contact>;
+    /** Merges two contacts (the older survives, the other becomes a tombstone). Idempotent. */
+    merge(a: string, b: string): Promise<Contact>;
+    update(id: string, patch: { name?: string; attributes?: Contact['attributes'] }): Promise<Contact>;
+  };
+  conversations: {
+    get(id: string): Promise<Conversation>;
+    list(options?: ListConversationsOptions): Promise<Page<Conversation>>;
+    messages(id: string, options?: PageOptions): Promise<Page<Message>>;
+    merge(a: string, b: string): Promise<Conversation>;
+    close(id: string): Promise<Conversation>;
+    reopen(id: string): Promise<Conversation>;
+    setStatus(id: string, status: ConversationStatus): Promise<Conversation>;
+  };
+  messages: {
+    get(id: string): Promise<Message>;
+    search(query: string, options?: PageOptions): Promise<Page<Message>>;
+  };
+  rejected: {
+    list(options?: PageOptions): Promise<Page<RejectedPayload>>;
+    /** Keeps a payload that could not be used, with the reason. */
+    record(channel: string, raw: unknown, error: unknown, headers?: Record<string, string>): Promise<RejectedPayload>;
+  };
+  on<K extends HubEventName>(event: K, listener: Listener<K>): () => void;
+  readonly store: Store;
+  readonly adapters: ReadonlyMap<string, ChannelAdapter>;
+  close(): Promise<void>;
+}
+
+function validateEvent(event: unknown): NormalizedInboundEvent {
+  const parsed = inboundEventSchema.safeParse(event);
+  if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
+  return parsed.data;
+}
+
+function rawOf(event: unknown): unknown {
+  if (typeof event !== 'object' || event === null) return event;
+  const e = event as { message?: { raw?: unknown }; raw?: unknown };
+  return e.message?.raw ?? e.raw ?? event;
+}
+
+/**
+ * Creates the hub: the one object an app talks to. It ingests events from every adapter into one
+ * model of contacts and conversations, places each message by the placement rules, answers
+ * webhooks, and sends replies.
+ *
+ * @example
+ * ```ts
+ * import { createHub, memoryStore } from '@omnithread/core';
+ *
+ * const hub = createHub({ store: memoryStore(), identity: { defaultRegion: 'US' } });
+ * const result = await hub.ingest({
+ *   type: 'message',
+ *   message: {
+ *     channel: 'sms',
+ *     from: { kind: 'phone', value: '+14155550100' },
+ *     sentAt: new Date().toISOString(),
+ *     text: 'Is my order on its way?',
+ *     external: { id: 'SM123' },
+ *     raw: null,
+ *   },
+ * });
+ * console.log(result.type === 'message' && result.message.placement.reason);
+ * ```
+ */
+export function createHub(options: HubOptions): Hub {
+  if (!options?.store) throw new ConfigurationError('store', 'createHub needs a `store` (memoryStore() or a @omnithread/postgres store)');
+  const { store } = options;
+  const adapterList = options.adapters ?? [];
+  const adapters = new Map<string, ChannelAdapter>();
+  for (const adapter of adapterList) {
+    if (!adapter?.channel) throw new ConfigurationError('adapters', 'every adapter needs a `channel`');
+    if (adapters.has(adapter.channel)) throw new ConfigurationError('adapters', `two adapters for the ${adapter.channel} channel`);
+    adapters.set(adapter.channel, adapter);
+  }
+  for (const adapter of adapterList) for (const extra of adapter.alsoSends ?? []) if (!adapters.has(extra)) adapters.set(extra, adapter);
+
+  const clock = options.clock ?? (() => new Date());
+  const makeId = options.newId ?? ((prefix: string) => `${prefix}_${globalThis.crypto.randomUUID().replaceAll('-', '')}`);
+  const policyCache = new Map<string, ChannelPolicy>();
+  const basePolicy = (channel: string): ChannelPolicy => {
+    let policy = policyCache.get(channel);
+    if (!policy) {
+      const caps = adapters.get(channel)?.capabilities;
+      policy = {
+        ...(DEFAULT_POLICIES[channel] ?? SESSION_DEFAULT),
+        ...(caps ? { threaded: caps.threaded } : {}),
+        ...options.channels?.[channel],
+      } as ChannelPolicy;
+      policyCache.set(channel, policy);
+    }
+    return policy;
+  };
+  const engine: Engine = {
+    identity: options.identity ?? {},
+    rules: options.rules ?? defaultRules(),
+    now: clock,
+    newId: makeId,
+    // Public messages (an X mention) carry their own thread ids, like email.
+    policy: (channel, message) => {
+      const policy = basePolicy(channel);
+      return message?.visibility === 'public' && !policy.threaded ? { ...policy, threaded: true } : policy;
+    },
+  };
+  const emitter = createEmitter(
+    options.onListenerError ?? ((error, event) => console.error(`[omnithread] a "${event}" listener threw`, error)),
+  );
+
+  /** Runs a transaction, retrying when the store reports a lost race; emits events after commit. */
+  async function write<T>(fn: (tx: Parameters<Parameters<Store['transaction']>[0]>[0], emits: PendingEmit[]) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const emits: PendingEmit[] = [];
+      try {
+        const result = await store.transaction((tx) => fn(tx, emits));
+        await emitter.emitAll(emits);
+        return result;
+      } catch (error) {
+        if (!isStoreConflictError(error) || attempt >= MAX_TX_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+      }
+    }
+  }
+
+  async function recordRejected(channel: string, raw: unknown, error: unknown, headers?: Record<string, string>) {
+    const err = error as { code?: unknown; message?: unknown };
+    const rejected: RejectedPayload = {
+      id: makeId('rej'),
+      channel,
+      receivedAt: clock().toISOString(),
+      error: { code: typeof err?.code === 'string' ? err.code : 'UNKNOWN', message: String(err?.message ?? error) },
+      raw: raw === undefined ? null : raw,
+    };
+    if (headers) rejected.headers = headers;
+    await store.insertRejected(rejected);
+    await emitter.emitAll([['rejected', { channel, error: rejected.error }]]);
+    return rejected;
+  }
+
+  const ingest = (event: InboundEvent) => {
+    const valid = validateEvent(event);
+    return write((tx, emits) => ingestInTx(tx, engine, valid, emits));
+  };
+
+  async function getConversation(id: string): Promise<Conversation> {
+    const c = await liveConversation(store, id);
+    if (!c) throw new NotFoundError('conversation', id);
+    return c;
+  }
+  async function getContact(id: string): Promise<Contact> {
+    const c = await liveContact(store, id);
+    if (!c) throw new NotFoundError('contact', id);
+    return c;
+  }
+  async function setStatus(id: string, status: ConversationStatus): Promise<Conversation> {
+    return write(async (tx) => {
+      const c = await liveConversation(tx, id);
+      if (!c) throw new NotFoundError('conversation', id);
+      const next: Conversation = { ...c, status };
+      if (status === 'closed') next.closedAt = clock().toISOString();
+      else delete next.closedAt;
+      await tx.updateConversation(next);
+      return next;
+    });
+  }
+
+  return {
+    store,
+    adapters,
+    ingest,
+    async handle(request) {
+      const url = new URL(request.url);
+      const adapter = adapterForPath(adapterList, options.webhookBasePath ?? '/webhooks', url.pathname);
+      if (!adapter?.handle) return textResponse(404, 'no adapter at this path');
+      const headers = Object.fromEntries(
+        [...request.headers].filter(([name]) => !/authorization|cookie|signature/i.test(name)),
+      );
+      let result: Awaited<ReturnType<NonNullable<ChannelAdapter['handle']>>>;
+      try {
+        result = await adapter.handle(request);
+      } catch (error) {
+        // Authentic-but-unusable payloads are kept; unsigned ones are not (anyone can send those).
+        if (isWebhookParseError(error) || (error as { code?: string })?.code === 'PAYLOAD_TOO_LARGE') {
+          await recordRejected(adapter.channel, (error as { raw?: unknown }).raw ?? null, error, headers);
+        }
+        return errorResponse(error);
+      }
+      for (const event of result.events) {
+        try {
+          await ingest(event);
+        } catch (error) {
+          // A store failure answers 500 so the provider retries; ingest is idempotent.
+          if (!(error instanceof ValidationError)) return errorResponse(error);
+          await recordRejected(adapter.channel, rawOf(event), error, headers);
+        }
+      }
+      return result.response;
+    },
+    async reply(conversationId, content, replyOptions = {}) {
+      const emits: PendingEmit[] = [];
+      try {
+        return await sendReply(store, engine, adapters, conversationId, content, replyOptions, emits);
+      } finally {
+        await emitter.emitAll(emits);
+      }
+    },
+    async listen() {
+      const stops: Stop[] = [];
+      for (const adapter of adapterList) {
+        if (adapter.listen) stops.push(await adapter.listen(async (event) => void (await ingest(event))));
+      }
+      return async () => {
+        await Promise.all(stops.map((stop) => stop()));
+      };
+    },
+    contacts: {
+      get: getContact,
+      async findByIdentity(identity) {
+        const key = identityKey(normalizeIdentity(identity, engine.identity), engine.identity);
+        const owner = (await store.findContactIdsByIdentityKeys([key])).get(key);
+        return owner === undefined ? undefined : liveContact(store, owner);
+      },
+      list: (pageOptions) => store.listContacts(pageOptions),
+      link(contactId, identity, linkOptions = {}) {
+        const normalized = normalizeIdentity(identity, engine.identity);
+        return write(async (tx, emits) => {
+          if (!(await liveContact(tx, contactId))) throw new NotFoundError('contact', contactId);
+          return linkIdentityInTx(tx, engine, contactId, normalized, linkOptions.trust ?? 'verified', emits, linkOptions.evidence ?? 'linked by the app');
+        });
+      },
+      merge(a, b) {
+        return write(async (tx, emits) => {
+          for (const id of [a, b]) if (!(await liveContact(tx, id))) throw new NotFoundError('contact', id);
+          return mergeContactsInTx(tx, engine, a, b, emits);
+        });
+      },
+      update(id, patch) {
+        return write(async (tx) => {
+          const c = await liveContact(tx, id);
+          if (!c) throw new NotFoundError('contact', id);
+          const next: Contact = { ...c, attributes: { ...c.attributes, ...patch.attributes }, updatedAt: clock().toISOString() };
+          if (patch.name !== undefined) next.name = patch.name;
+          await tx.updateContact(next);
+          return next;
+        });
+      },
+    },
+    conversations: {
+      get: getConversation,
+      list: (listOptions) => store.listConversations(listOptions),
+      async messages(id, pageOptions) {
+        const c = await getConversation(id);
+        return store.listMessages(c.id, pageOptions);
+      },
+      merge(a, b) {
+        return write(async (tx, emits) => {
+          for (const id of [a, b]) if (!(await liveConversation(tx, id))) throw new NotFoundError('conversation', id);
+          return mergeConversationsInTx(tx, engine, a, b, emits);
+        });
+      },
+      close: (id) => setStatus(id, 'closed'),
+      reopen: (id) => setStatus(id, 'open'),
+      setStatus,
+    },
+    messages: {
+      async get(id) {
+        const m = await store.getMessage(id);
+        if (!m) throw new NotFoundError('message', id);
+        return m;
+      },
+      search: (query, pageOptions) => store.searchMessages(query, pageOptions),
+    },
+    rejected: {
+      list: (pageOptions) => store.listRejected(pageOptions),
+      record: recordRejected,
+    },
+    on: (event, listener) => emitter.on(event, listener),
+    close: () => store.close(),
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * @omnithread/core — the normalized omnichannel model, identity normalization, the thread-merging
+ * engine, the store contract with an in-memory store, the webhook router, errors and the adapter
+ * contract. It depends on no channel SDK.
+ */
+export type {
+  AdapterResult,
+  Capabilities,
+  ChannelAdapter,
+  OutboundMessage,
+  ReplyWindowState,
+  SendContext,
+  SendResult,
+  Stop,
+} from './adapter.js';
+export { mediaAllowed } from './adapter.js';
+export {
+  ConfigurationError,
+  isConfigurationError,
+  isNotFoundError,
+  isNotSupportedError,
+  isOmnithreadError,
+  isOptedOutError,
+  isPayloadTooLargeError,
+  isRateLimitedError,
+  isReplyWindowClosedError,
+  isSendFailedError,
+  isStoreConflictError,
+  isValidationError,
+  isWebhookParseError,
+  isWebhookVerificationError,
+  NotFoundError,
+  NotSupportedError,
+  OmnithreadError,
+  type OmnithreadErrorCode,
+  OptedOutError,
+  PayloadTooLargeError,
+  RateLimitedError,
+  ReplyWindowClosedError,
+  SendFailedError,
+  StoreConflictError,
+  ValidationError,
+  WebhookParseError,
+  WebhookVerificationError,
+} from './errors.js';
+export { applyMessageEvent, statusRank } from './hub/apply.js';
+export { summarizeMessages } from './hub/conversations.js';
+export type { HubEventMap, HubEventName } from './hub/engine.js';
+export { createHub, type Hub, type HubOptions } from './hub/hub.js';
+export type { IngestResult } from './hub/ingest.js';
+export type { ReplyContent, ReplyOptions } from './hub/reply.js';
+export { isValidEmail, normalizeEmail, stripDisplayName } from './identity/email.js';
+export {
+  describeIdentity,
+  type IdentityOptions,
+  identityKey,
+  normalizeIdentity,
+  sameIdentity,
+} from './identity/normalize.js';
+export { type CountryCode, canonicalPhone, e164ToWaId, normalizePhone, normalizeWaId, waIdToE164 } from './identity/phone.js';
+export {
+  type ChannelActivity,
+  type ChannelSwitch,
+  type Contact,
+  type ContactIdentity,
+  type Conversation,
+  type ConversationStatus,
+  type Attachment,
+  type CallInfo,
+  type DeliveryStatus,
+  type Direction,
+  type Edit,
+  type Identity,
+  type IdentityKind,
+  type IdentityLink,
+  type InboundEvent,
+  type InboundEventType,
+  type InboundMessage,
+  type JsonValue,
+  KNOWN_IDENTITY_KINDS,
+  type Message,
+  type NormalizedInboundEvent,
+  type NormalizedInboundMessage,
+  type Placement,
+  type Reaction,
+  type Redaction,
+  type RejectedPayload,
+  type SpeakerRole,
+  type StatusHistoryEntry,
+  type StatusUpdate,
+  type ThreadEvidence,
+  type Transcript,
+  type TranscriptTurn,
+  type Trust,
+  attachmentSchema,
+  callInfoSchema,
+  channelSwitchSchema,
+  contactIdentitySchema,
+  contactSchema,
+  conversationSchema,
+  conversationStatusSchema,
+  deliveryStatusSchema,
+  identityLinkSchema,
+  identitySchema,
+  inboundEventSchema,
+  inboundMessageSchema,
+  messageSchema,
+  placementSchema,
+  rejectedPayloadSchema,
+  statusUpdateSchema,
+  transcriptSchema,
+  transcriptTurnSchema,
+  trustSchema,
+} from './model/index.js';
+export { describeDuration, describeThreadKey } from './placement/describe.js';
+export {
+  type CrossChannelContinuationOptions,
+  crossChannelContinuation,
+  type DefaultRulesOptions,
+  defaultRules,
+  type ExplicitThreadOptions,
+  explicitThread,
+  newConversation,
+  type SameChannelSessionOptions,
+  sameChannelSession,
+} from './placement/rules.js';
+export type {
+  ChannelPolicy,
+  ContactResolution,
+  PlacementContext,
+  PlacementDecision,
+  PlacementRule,
+} from './placement/types.js';
+export type {
+  ConversationsOfContactsOptions,
+  ListConversationsOptions,
+  Page,
+  PageOptions,
+  PendingEvent,
+  Store,
+  StoreReader,
+  StoreTransaction,
+} from './store/contract.js';
+export { memoryStore } from './store/memory.js';
+export { decodeCursor, encodeCursor, pageLimit, searchWords } from './store/pagination.js';
+export { readBody, type ReadBodyOptions } from './webhook/body.js';
+export { hmacSha256, timingSafeEqualString } from './webhook/crypto.js';

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { timestampSchema } from './common.js';
+
+export const conversationStatusSchema = z.enum(['open', 'pending', 'closed']);
+export type ConversationStatus = z.infer<typeof conversationStatusSchema>;
+
+/** A channel switch inside one conversation: the customer went from one channel to another. */
+export const channelSwitchSchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  at: timestampSchema,
+  messageId: z.string(),
+});
+export type ChannelSwitch = z.infer<typeof channelSwitchSchema>;
+
+/** Per channel: when the conversation last saw a message on it, and through which business endpoint. */
+export const channelActivitySchema = z.object({
+  lastMessageAt: timestampSchema,
+  lastInboundAt: timestampSchema.optional(),
+  endpoint: z.string().optional(),
+});
+export type ChannelActivity = z.infer<typeof channelActivitySchema>;
+
+export const conversationSchema = z.object({
+  id: z.string().min(1),
+  contactIds: z.array(z.string()),
+  status: conversationStatusSchema,
+  subject: z.string().optional(),
+  /** Channels in order of first use. */
+  channels: z.array(z.string()),
+  /** Thread evidence of every message in it (own ids and the ids they refer to). */
+  threadKeys: z.array(z.string()),
+  /** Channel switches in the order they happened. */
+  switches: z.array(channelSwitchSchema).default([]),
+  /** Channel of the latest message (by sentAt). */
+  lastChannel: z.string().optional(),
+  channelActivity: z.record(z.string(), channelActivitySchema).default({}),
+  /** Channels on which a message was public (an X mention), for the agent to take care. */
+  publicChannels: z.array(z.string()).default([]),
+  mergedInto: z.string().optional(),
+  createdAt: timestampSchema,
+  lastMessageAt: timestampSchema,
+  closedAt: timestampSchema.optional(),
+});
+export type Conversation = z.infer<typeof conversationSchema>;

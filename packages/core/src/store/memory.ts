@@ -1,0 +1,275 @@
+import type { Contact } from '../model/contact.js';
+import type { Conversation } from '../model/conversation.js';
+import type { RejectedPayload } from '../model/events.js';
+import type { Message } from '../model/message.js';
+import type {
+  ConversationsOfContactsOptions,
+  ListConversationsOptions,
+  Page,
+  PageOptions,
+  PendingEvent,
+  Store,
+  StoreTransaction,
+} from './contract.js';
+import { decodeCursor, encodeCursor, pageLimit, searchWords } from './pagination.js';
+
+const clone: <T>(value: T) => T = (value) => structuredClone(value);
+const externalKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
+
+function keysetPage<T>(sorted: T[], key: (item: T) => [string, string], options: PageOptions, descending: boolean): Page<T> {
+  const limit = pageLimit(options.limit);
+  let start = 0;
+  if (options.cursor) {
+    const after = decodeCursor(options.cursor);
+    start = sorted.findIndex((item) => {
+      const [sortKey, id] = key(item);
+      const cmp = sortKey === after.sortKey ? (id < after.id ? -1 : id > after.id ? 1 : 0) : sortKey < after.sortKey ? -1 : 1;
+      return descending ? cmp < 0 : cmp > 0;
+    });
+    if (start < 0) start = sorted.length;
+  }
+  const items = sorted.slice(start, start + limit);
+  const last = items[items.length - 1];
+  const page: Page<T> = { items: items.map(clone) };
+  if (last !== undefined && start + limit < sorted.length) page.nextCursor = encodeCursor(...key(last));
+  return page;
+}
+
+const byTimeThenId = (a: string, ai: string, b: string, bi: string) => (a < b ? -1 : a > b ? 1 : ai < bi ? -1 : ai > bi ? 1 : 0);
+
+/**
+ * An in-memory store for tests, scripts and demos: the whole contract, transactions that roll back
+ * on error, nothing on disk. Transactions run one at a time.
+ *
+ * @example
+ * ```ts
+ * const hub = createHub({ store: memoryStore() });
+ * ```
+ */
+export function memoryStore(): Store {
+  const contacts = new Map<string, Contact>();
+  const identityOwners = new Map<string, string>();
+  const conversations = new Map<string, Conversation>();
+  const threadOwners = new Map<string, string>();
+  const messages = new Map<string, Message>();
+  const messageByExternal = new Map<string, string>();
+  const messagesOfConversation = new Map<string, Set<string>>();
+  const pending = new Map<string, PendingEvent[]>();
+  const rejected: RejectedPayload[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const messageSet = (conversationId: string) => {
+    let set = messagesOfConversation.get(conversationId);
+    if (!set) {
+      set = new Set();
+      messagesOfConversation.set(conversationId, set);
+    }
+    return set;
+  };
+
+  const reader = {
+    async getContact(id: string) {
+      const c = contacts.get(id);
+      return c && clone(c);
+    },
+    async findContactIdsByIdentityKeys(keys: readonly string[]) {
+      const found = new Map<string, string>();
+      for (const key of keys) {
+        const owner = identityOwners.get(key);
+        if (owner !== undefined) found.set(key, owner);
+      }
+      return found;
+    },
+    async listContacts(options: PageOptions = {}) {
+      const live = [...contacts.values()].filter((c) => !c.mergedInto).sort((a, b) => byTimeThenId(a.createdAt, a.id, b.createdAt, b.id));
+      return keysetPage(live, (c) => [c.createdAt, c.id], options, false);
+    },
+    async getConversation(id: string) {
+      const c = conversations.get(id);
+      return c && clone(c);
+    },
+    async findConversationIdsByThreadKeys(keys: readonly string[]) {
+      const ids = new Set<string>();
+      for (const key of keys) {
+        const owner = threadOwners.get(key);
+        if (owner !== undefined) ids.add(owner);
+      }
+      return [...ids];
+    },
+    async listConversationsOfContacts(contactIds: readonly string[], options: ConversationsOfContactsOptions = {}) {
+      const wanted = new Set(contactIds);
+      const out: Conversation[] = [];
+      for (const c of conversations.values()) {
+        if (c.mergedInto || !c.contactIds.some((id) => wanted.has(id))) continue;
+        if (options.statuses && !options.statuses.includes(c.status)) continue;
+        out.push(clone(c));
+      }
+      return out;
+    },
+    async listConversations(options: ListConversationsOptions = {}) {
+      const live = [...conversations.values()]
+        .filter((c) => !c.mergedInto && (!options.status || c.status === options.status))
+        .filter((c) => !options.contactId || c.contactIds.includes(options.contactId))
+        .sort((a, b) => byTimeThenId(b.lastMessageAt, b.id, a.lastMessageAt, a.id));
+      return keysetPage(live, (c) => [c.lastMessageAt, c.id], options, true);
+    },
+    async getMessage(id: string) {
+      const m = messages.get(id);
+      return m && clone(m);
+    },
+    async findMessageByExternalId(channel: string, externalId: string) {
+      const id = messageByExternal.get(externalKey(channel, externalId));
+      const m = id === undefined ? undefined : messages.get(id);
+      return m && clone(m);
+    },
+    async listMessages(conversationId: string, options: PageOptions = {}) {
+      const ids = messagesOfConversation.get(conversationId) ?? new Set<string>();
+      const list = [...ids].map((id) => messages.get(id)!).sort((a, b) => byTimeThenId(a.sentAt, a.id, b.sentAt, b.id));
+      return keysetPage(list, (m) => [m.sentAt, m.id], options, false);
+    },
+    async searchMessages(query: string, options: PageOptions = {}) {
+      const words = searchWords(query);
+      if (words.length === 0) return { items: [] };
+      const hits = [...messages.values()]
+        .filter((m) => {
+          const haystack = new Set(searchWords([m.subject ?? '', m.text, ...(m.transcript?.turns.map((t) => t.text) ?? [])].join(' ')));
+          return words.every((w) => haystack.has(w));
+        })
+        .sort((a, b) => byTimeThenId(b.sentAt, b.id, a.sentAt, a.id));
+      return keysetPage(hits, (m) => [m.sentAt, m.id], options, true);
+    },
+    async listPendingEvents(channel: string, externalId: string) {
+      return clone(pending.get(externalKey(channel, externalId)) ?? []);
+    },
+    async listRejected(options: PageOptions = {}) {
+      const list = [...rejected].sort((a, b) => byTimeThenId(a.receivedAt, a.id, b.receivedAt, b.id));
+      return keysetPage(list, (r) => [r.receivedAt, r.id], options, false);
+    },
+  };
+
+  function makeTransaction(undo: Array<() => void>): StoreTransaction {
+    // Sets a map entry and remembers how to put the old one back.
+    function setWithUndo<K, V>(map: Map<K, V>, key: K, value: V) {
+      const had = map.has(key);
+      const old = map.get(key);
+      map.set(key, value);
+      undo.push(() => (had ? map.set(key, old as V) : map.delete(key)));
+    }
+    function moveInSet(set: Set<string>, id: string, add: boolean) {
+      const had = set.has(id);
+      if (add) set.add(id);
+      else set.delete(id);
+      undo.push(() => (had ? set.add(id) : set.delete(id)));
+    }
+    return {
+      ...reader,
+      async lock() {
+        // One transaction at a time already: nothing to lock.
+      },
+      async insertContact(contact) {
+        if (contacts.has(contact.id)) throw new Error(`contact ${contact.id} exists`);
+        setWithUndo(contacts, contact.id, clone(contact));
+      },
+      async updateContact(contact) {
+        setWithUndo(contacts, contact.id, clone(contact));
+      },
+      async claimIdentityKeys(contactId, keys) {
+        for (const key of keys) setWithUndo(identityOwners, key, contactId);
+      },
+      async insertConversation(conversation) {
+        if (conversations.has(conversation.id)) throw new Error(`conversation ${conversation.id} exists`);
+        setWithUndo(conversations, conversation.id, clone(conversation));
+      },
+      async updateConversation(conversation) {
+        setWithUndo(conversations, conversation.id, clone(conversation));
+      },
+      async claimThreadKeys(conversationId, keys) {
+        for (const key of keys) setWithUndo(threadOwners, key, conversationId);
+      },
+      async insertMessage(message) {
+        const ext = externalKey(message.channel, message.external.id);
+        if (messageByExternal.has(ext)) return false;
+        setWithUndo(messages, message.id, clone(message));
+        setWithUndo(messageByExternal, ext, message.id);
+        moveInSet(messageSet(message.conversationId), message.id, true);
+        return true;
+      },
+      async updateMessage(message) {
+        const old = messages.get(message.id);
+        if (old && old.external.id !== message.external.id) {
+          const oldKey = externalKey(old.channel, old.external.id);
+          const had = messageByExternal.get(oldKey);
+          messageByExternal.delete(oldKey);
+          undo.push(() => had !== undefined && messageByExternal.set(oldKey, had));
+          setWithUndo(messageByExternal, externalKey(message.channel, message.external.id), message.id);
+        }
+        if (old && old.conversationId !== message.conversationId) {
+          moveInSet(messageSet(old.conversationId), message.id, false);
+          moveInSet(messageSet(message.conversationId), message.id, true);
+        }
+        setWithUndo(messages, message.id, clone(message));
+      },
+      async moveMessages(fromConversationId, toConversationId) {
+        for (const id of [...(messagesOfConversation.get(fromConversationId) ?? [])]) {
+          const m = messages.get(id)!;
+          setWithUndo(messages, id, { ...m, conversationId: toConversationId });
+          moveInSet(messageSet(fromConversationId), id, false);
+          moveInSet(messageSet(toConversationId), id, true);
+        }
+      },
+      async reassignContact(fromContactId, toContactId) {
+        for (const m of messages.values()) {
+          if (m.contactId === fromContactId) setWithUndo(messages, m.id, { ...m, contactId: toContactId });
+        }
+        for (const c of conversations.values()) {
+          if (!c.contactIds.includes(fromContactId)) continue;
+          const ids = [...new Set(c.contactIds.map((id) => (id === fromContactId ? toContactId : id)))];
+          setWithUndo(conversations, c.id, { ...c, contactIds: ids });
+        }
+      },
+      async addPendingEvent(event) {
+        const key = externalKey(event.channel, event.externalId);
+        setWithUndo(pending, key, [...(pending.get(key) ?? []), clone(event)]);
+      },
+      async deletePendingEvents(channel, externalId) {
+        const key = externalKey(channel, externalId);
+        if (pending.has(key)) {
+          const old = pending.get(key)!;
+          pending.delete(key);
+          undo.push(() => pending.set(key, old));
+        }
+      },
+      async insertRejected(entry) {
+        const copy = clone(entry);
+        rejected.push(copy);
+        undo.push(() => rejected.splice(rejected.lastIndexOf(copy), 1));
+      },
+    };
+  }
+
+  return {
+    ...reader,
+    async transaction(fn) {
+      if (closed) throw new Error('memoryStore is closed');
+      const run = async () => {
+        const undo: Array<() => void> = [];
+        try {
+          return await fn(makeTransaction(undo));
+        } catch (error) {
+          for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+          throw error;
+        }
+      };
+      const result = queue.then(run, run);
+      queue = result.catch(() => undefined);
+      return result;
+    },
+    async insertRejected(entry) {
+      rejected.push(clone(entry));
+    },
+    async close() {
+      closed = true;
+    },
+  };
+}
