@@ -145,3 +145,12 @@ export { memoryStore } from './store/memory.js';
 export { decodeCursor, encodeCursor, pageLimit, searchWords } from './store/pagination.js';
 export { readBody, type ReadBodyOptions } from './webhook/body.js';
 export { hmacSha256, timingSafeEqualString } from './webhook/crypto.js';
+export {
+  type FormParams,
+  metaSignature,
+  type TwilioSignatureInput,
+  twilioSignature,
+  verifyMetaSignature,
+  verifyTwilioSignature,
+} from './webhook/signatures.js';
+export type { ImportOptions, Importer, ImportProblem } from './importer.js';

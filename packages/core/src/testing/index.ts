@@ -1,0 +1,8 @@
+/**
+ * @omnithread/core/testing — conformance suites for stores and adapters, and builders of valid model
+ * records. Runner-agnostic: each case is `{ name, run }`.
+ */
+export { type AdapterConformanceOptions, adapterConformanceCases } from './adapter-conformance.js';
+export type { ConformanceCase } from './cases.js';
+export { inboundMessage, makeContact, makeConversation, makeMessage } from './fixtures.js';
+export { type StoreConformanceOptions, storeConformanceCases } from './store-conformance.js';
