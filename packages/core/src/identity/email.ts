@@ -88,6 +88,8 @@ function readQuoted(s: string, i: number, input: string): [number, string] {
       const next = s[j + 1]!;
       if (CONTROL.test(next) || next === '\r' || next === '\n' || next === '\u0000')
         throw invalid(input, 'a quoted control character (obsolete)');
+      // A quoted pair escapes a printable ASCII character or a space (RFC 5322 quoted-pair).
+      if (next > '~') throw invalid(input, 'a backslash before a character that cannot be escaped');
       text += c + next;
       j += 2;
       continue;
@@ -155,6 +157,7 @@ function checkIpv6(text: string, input: string): void {
     groupsText = text.slice(0, lastColon + 1) + '0';
     maxGroups = 7;
   }
+  if (groupsText.includes(':::')) throw invalid(input, 'an IPv6 literal with ":::"');
   const doubleColons = groupsText.split('::').length - 1;
   if (doubleColons > 1) throw invalid(input, 'an IPv6 literal with "::" twice');
   const groups = groupsText.split(':');
