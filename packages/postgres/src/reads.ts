@@ -1,0 +1,259 @@
+import {
+  type Contact,
+  type Conversation,
+  type ConversationsOfContactsOptions,
+  decodeCursor,
+  encodeCursor,
+  type ListConversationsOptions,
+  type Message,
+  type Page,
+  type PageOptions,
+  type PendingEvent,
+  pageLimit,
+  type RejectedPayload,
+  type StoreReader,
+} from '@omnithread/core';
+import { jsonParam, searchQuery, textParam } from './encoding.js';
+import type { QueryRunner } from './runner.js';
+
+/** Columns that rebuild a message: the model without `raw`, and `raw` apart (SQL NULL = no raw). */
+export const MESSAGE_COLUMNS = 'data, raw, raw IS NOT NULL AS has_raw';
+
+interface MessageRow {
+  data: Message;
+  raw: unknown;
+  has_raw: boolean;
+}
+
+export function messageFromRow(row: MessageRow): Message {
+  const message = row.data;
+  if (row.has_raw) message.raw = row.raw;
+  return message;
+}
+
+/** A JSON array parameter read back as rows: `SELECT … FROM jsonb_array_elements_text(…)`. */
+export const textArray = (param: string) => `ARRAY(SELECT jsonb_array_elements_text(${param}::text::jsonb))`;
+
+interface Keyset {
+  /** SQL of the sort column (text, "C" collation) and the id column. */
+  sort: string;
+  id: string;
+  descending: boolean;
+}
+
+/**
+ * Keyset pagination with core's cursors: one extra row tells whether a next page exists, and the
+ * cursor is the sort key and id of the page's last item, as `memoryStore` makes it.
+ */
+async function keysetPage<R, T>(
+  runner: QueryRunner,
+  base: { from: string; where: string[]; params: unknown[]; select: string },
+  keyset: Keyset,
+  options: PageOptions,
+  decode: (row: R) => T,
+  key: (item: T) => [string, string],
+): Promise<Page<T>> {
+  const limit = pageLimit(options.limit);
+  const where = [...base.where];
+  const params = [...base.params];
+  if (options.cursor) {
+    const after = decodeCursor(options.cursor);
+    params.push(after.sortKey, after.id);
+    const op = keyset.descending ? '<' : '>';
+    where.push(
+      `(${keyset.sort}, ${keyset.id}) ${op} ($${params.length - 1}::text COLLATE "C", $${params.length}::text COLLATE "C")`,
+    );
+  }
+  const dir = keyset.descending ? 'DESC' : 'ASC';
+  params.push(limit + 1);
+  const sql = `SELECT ${base.select} FROM ${base.from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}
+    ORDER BY ${keyset.sort} ${dir}, ${keyset.id} COLLATE "C" ${dir} LIMIT $${params.length}`;
+  const rows = await runner.query<R>(sql, params);
+  const items = rows.slice(0, limit).map(decode);
+  const page: Page<T> = { items };
+  const last = items[items.length - 1];
+  if (rows.length > limit && last !== undefined) page.nextCursor = encodeCursor(...key(last));
+  return page;
+}
+
+/** The read half of the contract, over any runner (the pool, or a transaction's connection). */
+export function createReader(runner: QueryRunner): StoreReader {
+  return {
+    async getContact(id) {
+      const rows = await runner.query<{ data: Contact }>('SELECT data FROM contacts WHERE id = $1', [
+        textParam(id),
+      ]);
+      return rows[0]?.data;
+    },
+    async findContactIdsByIdentityKeys(keys) {
+      const found = new Map<string, string>();
+      if (keys.length === 0) return found;
+      const rows = await runner.query<{ key: string; contact_id: string }>(
+        `SELECT key, contact_id FROM identity_keys WHERE key = ANY(${textArray('$1')})`,
+        [jsonParam(keys.map(textParam))],
+      );
+      for (const row of rows) found.set(row.key, row.contact_id);
+      return found;
+    },
+    listContacts(options: PageOptions = {}) {
+      return keysetPage<{ data: Contact }, Contact>(
+        runner,
+        { select: 'data', from: 'contacts', where: ['merged_into IS NULL'], params: [] },
+        { sort: 'created_at', id: 'id', descending: false },
+        options,
+        (r) => r.data,
+        (c) => [c.createdAt, c.id],
+      );
+    },
+    async getConversation(id) {
+      const rows = await runner.query<{ data: Conversation }>(
+        'SELECT data FROM conversations WHERE id = $1',
+        [textParam(id)],
+      );
+      return rows[0]?.data;
+    },
+    async findConversationIdsByThreadKeys(keys) {
+      if (keys.length === 0) return [];
+      const rows = await runner.query<{ conversation_id: string }>(
+        `SELECT DISTINCT conversation_id FROM thread_keys WHERE key = ANY(${textArray('$1')})`,
+        [jsonParam(keys.map(textParam))],
+      );
+      return rows.map((r) => r.conversation_id);
+    },
+    async listConversationsOfContacts(contactIds, options: ConversationsOfContactsOptions = {}) {
+      if (contactIds.length === 0) return [];
+      const params: unknown[] = [jsonParam(contactIds.map(textParam))];
+      let sql = `SELECT data FROM conversations WHERE merged_into IS NULL AND data -> 'contactIds' ?| ${textArray('$1')}`;
+      if (options.statuses) {
+        params.push(jsonParam(options.statuses));
+        sql += ` AND status = ANY(${textArray('$2')})`;
+      }
+      const rows = await runner.query<{ data: Conversation }>(
+        `${sql} ORDER BY data ->> 'createdAt' COLLATE "C", id COLLATE "C"`,
+        params,
+      );
+      return rows.map((r) => r.data);
+    },
+    listConversations(options: ListConversationsOptions = {}) {
+      const where = ['merged_into IS NULL'];
+      const params: unknown[] = [];
+      if (options.status) {
+        params.push(options.status);
+        where.push(`status = $${params.length}`);
+      }
+      if (options.contactId) {
+        params.push(textParam(options.contactId));
+        where.push(`data -> 'contactIds' ? $${params.length}::text`);
+      }
+      return keysetPage<{ data: Conversation }, Conversation>(
+        runner,
+        { select: 'data', from: 'conversations', where, params },
+        { sort: 'last_message_at', id: 'id', descending: true },
+        options,
+        (r) => r.data,
+        (c) => [c.lastMessageAt, c.id],
+      );
+    },
+    async getMessage(id) {
+      const rows = await runner.query<MessageRow>(`SELECT ${MESSAGE_COLUMNS} FROM messages WHERE id = $1`, [
+        textParam(id),
+      ]);
+      return rows[0] && messageFromRow(rows[0]);
+    },
+    async findMessageByExternalId(channel, externalId) {
+      const rows = await runner.query<MessageRow>(
+        `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = $1 AND external_id = $2`,
+        [textParam(channel), textParam(externalId)],
+      );
+      return rows[0] && messageFromRow(rows[0]);
+    },
+    listMessages(conversationId, options: PageOptions = {}) {
+      return keysetPage<MessageRow, Message>(
+        runner,
+        {
+          select: MESSAGE_COLUMNS,
+          from: 'messages',
+          where: ['conversation_id = $1'],
+          params: [textParam(conversationId)],
+        },
+        { sort: 'sent_at', id: 'id', descending: false },
+        options,
+        messageFromRow,
+        (m) => [m.sentAt, m.id],
+      );
+    },
+    async searchMessages(query, options: PageOptions = {}) {
+      const tsquery = searchQuery(query);
+      if (tsquery === undefined) {
+        pageLimit(options.limit);
+        return { items: [] };
+      }
+      return keysetPage<MessageRow, Message>(
+        runner,
+        {
+          select: MESSAGE_COLUMNS,
+          from: 'messages',
+          where: ['search @@ $1::text::tsquery'],
+          params: [tsquery],
+        },
+        { sort: 'sent_at', id: 'id', descending: true },
+        options,
+        messageFromRow,
+        (m) => [m.sentAt, m.id],
+      );
+    },
+    async listPendingEvents(channel, externalId) {
+      const rows = await runner.query<{
+        channel: string;
+        external_id: string;
+        received_at: string;
+        event: PendingEvent['event'];
+      }>(
+        'SELECT channel, external_id, received_at, event FROM pending_events WHERE channel = $1 AND external_id = $2 ORDER BY seq',
+        [textParam(channel), textParam(externalId)],
+      );
+      return rows.map((r) => ({
+        channel: r.channel,
+        externalId: r.external_id,
+        receivedAt: r.received_at,
+        event: r.event,
+      }));
+    },
+    listRejected(options: PageOptions = {}) {
+      return keysetPage<RejectedRow, RejectedPayload>(
+        runner,
+        {
+          select: 'id, channel, received_at, error, raw, headers',
+          from: 'rejected_payloads',
+          where: [],
+          params: [],
+        },
+        { sort: 'received_at', id: 'id', descending: false },
+        options,
+        rejectedFromRow,
+        (r) => [r.receivedAt, r.id],
+      );
+    },
+  };
+}
+
+interface RejectedRow {
+  id: string;
+  channel: string;
+  received_at: string;
+  error: RejectedPayload['error'];
+  raw: unknown;
+  headers: Record<string, string> | null;
+}
+
+function rejectedFromRow(row: RejectedRow): RejectedPayload {
+  const rejected: RejectedPayload = {
+    id: row.id,
+    channel: row.channel,
+    receivedAt: row.received_at,
+    error: row.error,
+    raw: row.raw,
+  };
+  if (row.headers !== null) rejected.headers = row.headers;
+  return rejected;
+}
