@@ -116,5 +116,7 @@ export function mediaAllowed(media: Capabilities['media'], contentType: string):
   if (media === true) return true;
   if (media === false) return false;
   const type = contentType.toLowerCase().split(';')[0]!.trim();
-  return media.some((allowed) => allowed === type || (allowed.endsWith('/*') && type.startsWith(allowed.slice(0, -1))));
+  return media.some(
+    (allowed) => allowed === type || (allowed.endsWith('/*') && type.startsWith(allowed.slice(0, -1))),
+  );
 }

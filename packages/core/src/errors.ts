@@ -151,7 +151,11 @@ export class OptedOutError extends OmnithreadError {
 export class ReplyWindowClosedError extends OmnithreadError {
   readonly channel: string;
   readonly closedAt: string | undefined;
-  constructor(channel: string, message: string, options: OmnithreadErrorOptions & { closedAt?: string } = {}) {
+  constructor(
+    channel: string,
+    message: string,
+    options: OmnithreadErrorOptions & { closedAt?: string } = {},
+  ) {
     super('REPLY_WINDOW_CLOSED', message, options);
     this.name = 'ReplyWindowClosedError';
     this.channel = channel;
@@ -163,7 +167,10 @@ export class ReplyWindowClosedError extends OmnithreadError {
 export class SendFailedError extends OmnithreadError {
   readonly providerCode: string | undefined;
   readonly retryable: boolean;
-  constructor(message: string, options: OmnithreadErrorOptions & { providerCode?: string; retryable?: boolean } = {}) {
+  constructor(
+    message: string,
+    options: OmnithreadErrorOptions & { providerCode?: string; retryable?: boolean } = {},
+  ) {
     super('SEND_FAILED', message, options);
     this.name = 'SendFailedError';
     this.providerCode = options.providerCode;
@@ -194,7 +201,8 @@ export const isConfigurationError = (e: unknown): e is ConfigurationError => has
 export const isWebhookVerificationError = (e: unknown): e is WebhookVerificationError =>
   hasCode(e, 'WEBHOOK_VERIFICATION');
 export const isWebhookParseError = (e: unknown): e is WebhookParseError => hasCode(e, 'WEBHOOK_PARSE');
-export const isPayloadTooLargeError = (e: unknown): e is PayloadTooLargeError => hasCode(e, 'PAYLOAD_TOO_LARGE');
+export const isPayloadTooLargeError = (e: unknown): e is PayloadTooLargeError =>
+  hasCode(e, 'PAYLOAD_TOO_LARGE');
 export const isNotSupportedError = (e: unknown): e is NotSupportedError => hasCode(e, 'NOT_SUPPORTED');
 export const isRateLimitedError = (e: unknown): e is RateLimitedError => hasCode(e, 'RATE_LIMITED');
 export const isNotFoundError = (e: unknown): e is NotFoundError => hasCode(e, 'NOT_FOUND');

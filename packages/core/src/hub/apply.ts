@@ -27,7 +27,9 @@ type EventOf<T extends NormalizedInboundEvent['type']> = Extract<NormalizedInbou
 export function applyStatus(message: Message, update: EventOf<'status'>['status']): Message {
   const exists = message.statusHistory.some((h) => h.status === update.status && h.at === update.at);
   if (exists) return message;
-  const entry = update.error ? { status: update.status, at: update.at, error: update.error } : { status: update.status, at: update.at };
+  const entry = update.error
+    ? { status: update.status, at: update.at, error: update.error }
+    : { status: update.status, at: update.at };
   const statusHistory = [...message.statusHistory, entry].sort((a, b) =>
     a.at < b.at ? -1 : a.at > b.at ? 1 : STATUS_RANK[a.status] - STATUS_RANK[b.status],
   );
@@ -42,7 +44,8 @@ const sameIdentity = (a: { kind: string; value: string }, b: { kind: string; val
 /** One reaction per reactor, the latest wins; an empty emoji is kept as "removed" so a late older event cannot resurrect it. */
 export function applyReaction(message: Message, event: EventOf<'reaction'>): Message {
   const current = message.reactions.find((r) => sameIdentity(r.by, event.by));
-  if (current && (current.at > event.at || (current.at === event.at && current.emoji >= event.emoji))) return message;
+  if (current && (current.at > event.at || (current.at === event.at && current.emoji >= event.emoji)))
+    return message;
   const reactions = message.reactions.filter((r) => !sameIdentity(r.by, event.by));
   reactions.push({ by: event.by, emoji: event.emoji, at: event.at });
   return { ...message, reactions };
@@ -50,8 +53,13 @@ export function applyReaction(message: Message, event: EventOf<'reaction'>): Mes
 
 export function applyEdit(message: Message, event: EventOf<'edit'>): Message {
   if (message.edits.some((e) => e.at === event.at && e.text === event.text)) return message;
-  const version = event.html === undefined ? { text: event.text, at: event.at } : { text: event.text, html: event.html, at: event.at };
-  const edits = [...message.edits, version].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.text < b.text ? -1 : 1));
+  const version =
+    event.html === undefined
+      ? { text: event.text, at: event.at }
+      : { text: event.text, html: event.html, at: event.at };
+  const edits = [...message.edits, version].sort((a, b) =>
+    a.at < b.at ? -1 : a.at > b.at ? 1 : a.text < b.text ? -1 : 1,
+  );
   const latest = edits[edits.length - 1]!;
   const originalText = message.originalText ?? message.text;
   const updated: Message = { ...message, edits, originalText, text: latest.text };

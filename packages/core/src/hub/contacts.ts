@@ -1,14 +1,19 @@
 import { describeIdentity, identityKey } from '../identity/normalize.js';
 import type { Contact } from '../model/contact.js';
-import type { ContactIdentity } from '../model/identity.js';
-import type { Identity, IdentityLink, Trust } from '../model/identity.js';
+import type { ContactIdentity, Identity, IdentityLink, Trust } from '../model/identity.js';
 import type { ContactResolution } from '../placement/types.js';
 import type { StoreTransaction } from '../store/contract.js';
 import { type Engine, liveContact, maxIso, minIso, olderOf, type PendingEmit } from './engine.js';
 
 const trusted = (trust: Trust) => trust !== 'unverified';
 
-function withIdentity(contact: Contact, identity: Identity, trust: Trust, at: string, displayName?: string): Contact {
+function withIdentity(
+  contact: Contact,
+  identity: Identity,
+  trust: Trust,
+  at: string,
+  displayName?: string,
+): Contact {
   const existing = contact.identities.find((i) => i.kind === identity.kind && i.value === identity.value);
   if (existing) {
     // Display data may change (a new X handle); the id does not.
@@ -182,7 +187,8 @@ export async function resolveSenderInTx(
   if (!updated.name && sender.name) updated = { ...updated, name: sender.name };
   updated = { ...updated, createdAt: minIso(updated.createdAt, sender.at) };
   for (const claim of claims) updated = withClaim(updated, claim.identity, sender.at, claim.evidence);
-  if (updated !== contact) await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.now().toISOString()) });
+  if (updated !== contact)
+    await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.now().toISOString()) });
   await tx.claimIdentityKeys(updated.id, [key]);
 
   for (const link of trustedLinks) {

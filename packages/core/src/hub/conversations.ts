@@ -3,7 +3,10 @@ import type { Message } from '../model/message.js';
 import type { StoreReader, StoreTransaction } from '../store/contract.js';
 import { type Engine, liveConversation, maxIso, minIso, olderOf, type PendingEmit } from './engine.js';
 
-type MessageFacts = Pick<Message, 'id' | 'channel' | 'direction' | 'sentAt' | 'endpoint' | 'visibility' | 'subject' | 'thread'>;
+type MessageFacts = Pick<
+  Message,
+  'id' | 'channel' | 'direction' | 'sentAt' | 'endpoint' | 'visibility' | 'subject' | 'thread'
+>;
 
 const threadKeysOf = (m: Pick<Message, 'thread'>) => [...m.thread.keys, ...m.thread.refs];
 
@@ -11,7 +14,8 @@ function touchActivity(activity: ChannelActivity | undefined, m: MessageFacts): 
   const next: ChannelActivity = activity
     ? { ...activity, lastMessageAt: maxIso(activity.lastMessageAt, m.sentAt) }
     : { lastMessageAt: m.sentAt };
-  if (m.direction === 'inbound') next.lastInboundAt = next.lastInboundAt ? maxIso(next.lastInboundAt, m.sentAt) : m.sentAt;
+  if (m.direction === 'inbound')
+    next.lastInboundAt = next.lastInboundAt ? maxIso(next.lastInboundAt, m.sentAt) : m.sentAt;
   if (m.endpoint && next.lastMessageAt === m.sentAt) next.endpoint = m.endpoint;
   return next;
 }
@@ -45,8 +49,13 @@ export function newConversationFor(engine: Engine, m: MessageFacts, contactIds: 
  * of first use, switches, the last channel, activity per channel. Used after out-of-order arrivals
  * and merges, so the summary is the same whatever order messages came in.
  */
-export function summarizeMessages(conversation: Conversation, messages: readonly MessageFacts[]): Conversation {
-  const sorted = [...messages].sort((a, b) => (a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : a.id < b.id ? -1 : 1));
+export function summarizeMessages(
+  conversation: Conversation,
+  messages: readonly MessageFacts[],
+): Conversation {
+  const sorted = [...messages].sort((a, b) =>
+    a.sentAt < b.sentAt ? -1 : a.sentAt > b.sentAt ? 1 : a.id < b.id ? -1 : 1,
+  );
   const channels: string[] = [];
   const switches: ChannelSwitch[] = [];
   const channelActivity: Record<string, ChannelActivity> = {};
@@ -54,14 +63,21 @@ export function summarizeMessages(conversation: Conversation, messages: readonly
   let last: string | undefined;
   for (const m of sorted) {
     if (!channels.includes(m.channel)) channels.push(m.channel);
-    if (last !== undefined && last !== m.channel) switches.push({ from: last, to: m.channel, at: m.sentAt, messageId: m.id });
+    if (last !== undefined && last !== m.channel)
+      switches.push({ from: last, to: m.channel, at: m.sentAt, messageId: m.id });
     last = m.channel;
     channelActivity[m.channel] = touchActivity(channelActivity[m.channel], m);
     if (m.visibility === 'public') publicChannels.add(m.channel);
   }
   const first = sorted[0];
   const latest = sorted[sorted.length - 1];
-  const result: Conversation = { ...conversation, channels, switches, channelActivity, publicChannels: [...publicChannels] };
+  const result: Conversation = {
+    ...conversation,
+    channels,
+    switches,
+    channelActivity,
+    publicChannels: [...publicChannels],
+  };
   if (latest) {
     result.lastChannel = latest.channel;
     result.lastMessageAt = latest.sentAt;
@@ -100,7 +116,10 @@ export async function addMessageToConversation(
   if (m.sentAt >= conversation.lastMessageAt) {
     const switches =
       conversation.lastChannel !== undefined && conversation.lastChannel !== m.channel
-        ? [...conversation.switches, { from: conversation.lastChannel, to: m.channel, at: m.sentAt, messageId: m.id }]
+        ? [
+            ...conversation.switches,
+            { from: conversation.lastChannel, to: m.channel, at: m.sentAt, messageId: m.id },
+          ]
         : conversation.switches;
     next = {
       ...next,
@@ -108,8 +127,14 @@ export async function addMessageToConversation(
       switches,
       lastChannel: m.channel,
       lastMessageAt: m.sentAt,
-      channelActivity: { ...conversation.channelActivity, [m.channel]: touchActivity(conversation.channelActivity[m.channel], m) },
-      publicChannels: m.visibility === 'public' ? union(conversation.publicChannels, [m.channel]) : conversation.publicChannels,
+      channelActivity: {
+        ...conversation.channelActivity,
+        [m.channel]: touchActivity(conversation.channelActivity[m.channel], m),
+      },
+      publicChannels:
+        m.visibility === 'public'
+          ? union(conversation.publicChannels, [m.channel])
+          : conversation.publicChannels,
     };
   } else {
     next = summarizeMessages(next, await allMessages(tx, conversation.id));
@@ -131,7 +156,6 @@ export async function addMessageToConversation(
  */
 export async function mergeConversationsInTx(
   tx: StoreTransaction,
-  engine: Engine,
   aId: string,
   bId: string,
   emits: PendingEmit[],
@@ -143,7 +167,8 @@ export async function mergeConversationsInTx(
   const [survivor, merged] = olderOf(a, b);
   await tx.moveMessages(merged.id, survivor.id);
   const statusOrder = ['open', 'pending', 'closed'] as const;
-  const status = statusOrder[Math.min(statusOrder.indexOf(survivor.status), statusOrder.indexOf(merged.status))]!;
+  const status =
+    statusOrder[Math.min(statusOrder.indexOf(survivor.status), statusOrder.indexOf(merged.status))]!;
   let result: Conversation = {
     ...survivor,
     status,

@@ -35,7 +35,8 @@ const MAX_HOPS = 64;
 /** Follows `mergedInto` to the surviving contact. */
 export async function liveContact(store: StoreReader, id: string): Promise<Contact | undefined> {
   let contact = await store.getContact(id);
-  for (let hops = 0; contact?.mergedInto && hops < MAX_HOPS; hops++) contact = await store.getContact(contact.mergedInto);
+  for (let hops = 0; contact?.mergedInto && hops < MAX_HOPS; hops++)
+    contact = await store.getContact(contact.mergedInto);
   return contact;
 }
 

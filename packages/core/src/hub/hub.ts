@@ -1,9 +1,20 @@
 import type { ChannelAdapter, Stop } from '../adapter.js';
-import { ConfigurationError, NotFoundError, isStoreConflictError, isWebhookParseError, ValidationError } from '../errors.js';
+import {
+  ConfigurationError,
+  isStoreConflictError,
+  isWebhookParseError,
+  NotFoundError,
+  ValidationError,
+} from '../errors.js';
 import { type IdentityOptions, identityKey, normalizeIdentity } from '../identity/normalize.js';
 import type { Contact } from '../model/contact.js';
 import type { Conversation, ConversationStatus } from '../model/conversation.js';
-import { type InboundEvent, inboundEventSchema, type NormalizedInboundEvent, type RejectedPayload } from '../model/events.js';
+import {
+  type InboundEvent,
+  inboundEventSchema,
+  type NormalizedInboundEvent,
+  type RejectedPayload,
+} from '../model/events.js';
 import type { Identity, Trust } from '../model/identity.js';
 import type { Message } from '../model/message.js';
 import { defaultRules } from '../placement/rules.js';
@@ -58,7 +69,11 @@ export interface Hub {
     findByIdentity(identity: Identity): Promise<Contact | undefined>;
     list(options?: PageOptions): Promise<Page<Contact>>;
     /** Ties an identity to a contact. Trusted links (default `verified`) merge its owner in; `unverified` only records a claim. */
-    link(contactId: string, identity: Identity, options?: { trust?: Trust; evidence?: string }): Promise<Contact>;
+    link(
+      contactId: string,
+      identity: Identity,
+      options?: { trust?: Trust; evidence?: string },
+    ): Promise<Contact>;
     /** Merges two contacts (the older survives, the other becomes a tombstone). Idempotent. */
     merge(a: string, b: string): Promise<Contact>;
     update(id: string, patch: { name?: string; attributes?: Contact['attributes'] }): Promise<Contact>;
@@ -79,7 +94,12 @@ export interface Hub {
   rejected: {
     list(options?: PageOptions): Promise<Page<RejectedPayload>>;
     /** Keeps a payload that could not be used, with the reason. */
-    record(channel: string, raw: unknown, error: unknown, headers?: Record<string, string>): Promise<RejectedPayload>;
+    record(
+      channel: string,
+      raw: unknown,
+      error: unknown,
+      headers?: Record<string, string>,
+    ): Promise<RejectedPayload>;
   };
   on<K extends HubEventName>(event: K, listener: Listener<K>): () => void;
   readonly store: Store;
@@ -124,19 +144,26 @@ function rawOf(event: unknown): unknown {
  * ```
  */
 export function createHub(options: HubOptions): Hub {
-  if (!options?.store) throw new ConfigurationError('store', 'createHub needs a `store` (memoryStore() or a @omnithread/postgres store)');
+  if (!options?.store)
+    throw new ConfigurationError(
+      'store',
+      'createHub needs a `store` (memoryStore() or a @omnithread/postgres store)',
+    );
   const { store } = options;
   const adapterList = options.adapters ?? [];
   const adapters = new Map<string, ChannelAdapter>();
   for (const adapter of adapterList) {
     if (!adapter?.channel) throw new ConfigurationError('adapters', 'every adapter needs a `channel`');
-    if (adapters.has(adapter.channel)) throw new ConfigurationError('adapters', `two adapters for the ${adapter.channel} channel`);
+    if (adapters.has(adapter.channel))
+      throw new ConfigurationError('adapters', `two adapters for the ${adapter.channel} channel`);
     adapters.set(adapter.channel, adapter);
   }
-  for (const adapter of adapterList) for (const extra of adapter.alsoSends ?? []) if (!adapters.has(extra)) adapters.set(extra, adapter);
+  for (const adapter of adapterList)
+    for (const extra of adapter.alsoSends ?? []) if (!adapters.has(extra)) adapters.set(extra, adapter);
 
   const clock = options.clock ?? (() => new Date());
-  const makeId = options.newId ?? ((prefix: string) => `${prefix}_${globalThis.crypto.randomUUID().replaceAll('-', '')}`);
+  const makeId =
+    options.newId ?? ((prefix: string) => `${prefix}_${globalThis.crypto.randomUUID().replaceAll('-', '')}`);
   const policyCache = new Map<string, ChannelPolicy>();
   const basePolicy = (channel: string): ChannelPolicy => {
     let policy = policyCache.get(channel);
@@ -163,11 +190,14 @@ export function createHub(options: HubOptions): Hub {
     },
   };
   const emitter = createEmitter(
-    options.onListenerError ?? ((error, event) => console.error(`[omnithread] a "${event}" listener threw`, error)),
+    options.onListenerError ??
+      ((error, event) => console.error(`[omnithread] a "${event}" listener threw`, error)),
   );
 
   /** Runs a transaction, retrying when the store reports a lost race; emits events after commit. */
-  async function write<T>(fn: (tx: Parameters<Parameters<Store['transaction']>[0]>[0], emits: PendingEmit[]) => Promise<T>): Promise<T> {
+  async function write<T>(
+    fn: (tx: Parameters<Parameters<Store['transaction']>[0]>[0], emits: PendingEmit[]) => Promise<T>,
+  ): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const emits: PendingEmit[] = [];
       try {
@@ -181,13 +211,21 @@ export function createHub(options: HubOptions): Hub {
     }
   }
 
-  async function recordRejected(channel: string, raw: unknown, error: unknown, headers?: Record<string, string>) {
+  async function recordRejected(
+    channel: string,
+    raw: unknown,
+    error: unknown,
+    headers?: Record<string, string>,
+  ) {
     const err = error as { code?: unknown; message?: unknown };
     const rejected: RejectedPayload = {
       id: makeId('rej'),
       channel,
       receivedAt: clock().toISOString(),
-      error: { code: typeof err?.code === 'string' ? err.code : 'UNKNOWN', message: String(err?.message ?? error) },
+      error: {
+        code: typeof err?.code === 'string' ? err.code : 'UNKNOWN',
+        message: String(err?.message ?? error),
+      },
       raw: raw === undefined ? null : raw,
     };
     if (headers) rejected.headers = headers;
@@ -196,7 +234,7 @@ export function createHub(options: HubOptions): Hub {
     return rejected;
   }
 
-  const ingest = (event: InboundEvent) => {
+  const ingest = async (event: InboundEvent) => {
     const valid = validateEvent(event);
     return write((tx, emits) => ingestInTx(tx, engine, valid, emits));
   };
@@ -284,7 +322,15 @@ export function createHub(options: HubOptions): Hub {
         const normalized = normalizeIdentity(identity, engine.identity);
         return write(async (tx, emits) => {
           if (!(await liveContact(tx, contactId))) throw new NotFoundError('contact', contactId);
-          return linkIdentityInTx(tx, engine, contactId, normalized, linkOptions.trust ?? 'verified', emits, linkOptions.evidence ?? 'linked by the app');
+          return linkIdentityInTx(
+            tx,
+            engine,
+            contactId,
+            normalized,
+            linkOptions.trust ?? 'verified',
+            emits,
+            linkOptions.evidence ?? 'linked by the app',
+          );
         });
       },
       merge(a, b) {
@@ -297,7 +343,11 @@ export function createHub(options: HubOptions): Hub {
         return write(async (tx) => {
           const c = await liveContact(tx, id);
           if (!c) throw new NotFoundError('contact', id);
-          const next: Contact = { ...c, attributes: { ...c.attributes, ...patch.attributes }, updatedAt: clock().toISOString() };
+          const next: Contact = {
+            ...c,
+            attributes: { ...c.attributes, ...patch.attributes },
+            updatedAt: clock().toISOString(),
+          };
           if (patch.name !== undefined) next.name = patch.name;
           await tx.updateContact(next);
           return next;
@@ -313,8 +363,9 @@ export function createHub(options: HubOptions): Hub {
       },
       merge(a, b) {
         return write(async (tx, emits) => {
-          for (const id of [a, b]) if (!(await liveConversation(tx, id))) throw new NotFoundError('conversation', id);
-          return mergeConversationsInTx(tx, engine, a, b, emits);
+          for (const id of [a, b])
+            if (!(await liveConversation(tx, id))) throw new NotFoundError('conversation', id);
+          return mergeConversationsInTx(tx, a, b, emits);
         });
       },
       close: (id) => setStatus(id, 'closed'),

@@ -38,19 +38,26 @@ function normalizeAt(identity: Identity, engine: Engine, path: string): Identity
   try {
     return normalizeIdentity(identity, engine.identity);
   } catch (error) {
-    if (error instanceof ValidationError) throw new ValidationError(`${path}: ${error.message}`, { path, cause: error });
+    if (error instanceof ValidationError)
+      throw new ValidationError(`${path}: ${error.message}`, { path, cause: error });
     throw error;
   }
 }
 
 /** Normalizes every identity of an inbound message, naming the field of any that is invalid. */
-export function normalizeMessageIdentities(m: NormalizedInboundMessage, engine: Engine): NormalizedInboundMessage {
+export function normalizeMessageIdentities(
+  m: NormalizedInboundMessage,
+  engine: Engine,
+): NormalizedInboundMessage {
   return {
     ...m,
     from: normalizeAt(m.from, engine, 'message.from'),
     to: m.to.map((i, n) => normalizeAt(i, engine, `message.to[${n}]`)),
     participants: m.participants.map((i, n) => normalizeAt(i, engine, `message.participants[${n}]`)),
-    links: m.links.map((l, n) => ({ ...l, identity: normalizeAt(l.identity, engine, `message.links[${n}]`) })),
+    links: m.links.map((l, n) => ({
+      ...l,
+      identity: normalizeAt(l.identity, engine, `message.links[${n}]`),
+    })),
   };
 }
 
@@ -87,7 +94,8 @@ async function ingestMessage(
 ): Promise<IngestResult> {
   const m = normalizeMessageIdentities(raw, engine);
   const customer = m.direction === 'inbound' ? m.from : m.to[0];
-  if (!customer) throw new ValidationError('An outbound message needs a recipient in `to`', { path: 'message.to' });
+  if (!customer)
+    throw new ValidationError('An outbound message needs a recipient in `to`', { path: 'message.to' });
   const lockKeys = [
     messageLockKey(m.channel, m.external.id),
     identityKey(customer, engine.identity),
@@ -101,8 +109,16 @@ async function ingestMessage(
   if (existing) {
     const conversation = await liveConversation(tx, existing.conversationId);
     const contact = await liveContact(tx, existing.contactId);
-    if (!conversation || !contact) throw new Error(`message ${existing.id} points at a missing conversation or contact`);
-    return { type: 'message', duplicate: true, message: existing, conversation, contact, createdConversation: false };
+    if (!conversation || !contact)
+      throw new Error(`message ${existing.id} points at a missing conversation or contact`);
+    return {
+      type: 'message',
+      duplicate: true,
+      message: existing,
+      conversation,
+      contact,
+      createdConversation: false,
+    };
   }
 
   const senderFacts = {
@@ -116,8 +132,12 @@ async function ingestMessage(
 
   // Other people on the thread join the conversation if we already know them; strangers are not created.
   const participantKeys = m.participants.map((p) => identityKey(p, engine.identity));
-  const participantOwners = participantKeys.length ? await tx.findContactIdsByIdentityKeys(participantKeys) : new Map();
-  const contactIds = [contact.id, ...new Set(participantOwners.values())].filter((id, i, all) => all.indexOf(id) === i);
+  const participantOwners = participantKeys.length
+    ? await tx.findContactIdsByIdentityKeys(participantKeys)
+    : new Map();
+  const contactIds = [contact.id, ...new Set(participantOwners.values())].filter(
+    (id, i, all) => all.indexOf(id) === i,
+  );
 
   const placement = await decidePlacement(tx, engine, m, contact, resolution);
   const messageId = engine.newId('msg');
@@ -132,7 +152,7 @@ async function ingestMessage(
   } else {
     conversation = placement.decision.conversation;
     for (const other of placement.decision.mergeFrom ?? []) {
-      conversation = await mergeConversationsInTx(tx, engine, conversation.id, other.id, emits);
+      conversation = await mergeConversationsInTx(tx, conversation.id, other.id, emits);
     }
   }
 
@@ -161,7 +181,16 @@ async function ingestMessage(
     metadata: m.metadata,
     raw: m.raw,
   };
-  for (const field of ['endpoint', 'subject', 'newText', 'html', 'replyTo', 'transcript', 'call', 'redactions'] as const) {
+  for (const field of [
+    'endpoint',
+    'subject',
+    'newText',
+    'html',
+    'replyTo',
+    'transcript',
+    'call',
+    'redactions',
+  ] as const) {
     if (m[field] !== undefined) (message as Record<string, unknown>)[field] = m[field];
   }
   if (m.fromName) message.metadata = { ...message.metadata, fromName: m.fromName };
@@ -173,13 +202,24 @@ async function ingestMessage(
   if (createdConversation) {
     emits.push(['conversation.created', { conversation }]);
   } else {
-    conversation = await addMessageToConversation(tx, conversation, message, contactIds, placement.rule === 'explicit-thread');
+    conversation = await addMessageToConversation(
+      tx,
+      conversation,
+      message,
+      contactIds,
+      placement.rule === 'explicit-thread',
+    );
   }
   emits.push(['message', { message, conversation, contact }]);
   return { type: 'message', duplicate: false, message, conversation, contact, createdConversation };
 }
 
-async function ingestMessageEvent(tx: StoreTransaction, engine: Engine, event: MessageEvent, emits: PendingEmit[]): Promise<IngestResult> {
+async function ingestMessageEvent(
+  tx: StoreTransaction,
+  engine: Engine,
+  event: MessageEvent,
+  emits: PendingEmit[],
+): Promise<IngestResult> {
   const { channel, externalId } = eventTarget(event);
   await tx.lock([messageLockKey(channel, externalId)]);
   const stored = await tx.findMessageByExternalId(channel, externalId);
@@ -216,20 +256,48 @@ export async function ingestInTx(
       const identity = normalizeAt(event.identity, engine, 'identity');
       const link = normalizeAt(event.link.identity, engine, 'link.identity');
       await tx.lock([identityKey(identity, engine.identity), identityKey(link, engine.identity)].sort());
-      const { contact } = await resolveSenderInTx(tx, engine, { identity, trust: 'provider', links: [], at: event.at }, emits);
-      const linked = await linkIdentityInTx(tx, engine, contact.id, link, event.link.trust, emits, event.link.evidence);
+      const { contact } = await resolveSenderInTx(
+        tx,
+        engine,
+        { identity, trust: 'provider', links: [], at: event.at },
+        emits,
+      );
+      const linked = await linkIdentityInTx(
+        tx,
+        engine,
+        contact.id,
+        link,
+        event.link.trust,
+        emits,
+        event.link.evidence,
+      );
       return { type: 'identity-link', contact: linked };
     }
     case 'consent': {
       const identity = normalizeAt(event.identity, engine, 'identity');
       await tx.lock([identityKey(identity, engine.identity)]);
-      const { contact } = await resolveSenderInTx(tx, engine, { identity, trust: 'provider', links: [], at: event.at }, emits);
+      const { contact } = await resolveSenderInTx(
+        tx,
+        engine,
+        { identity, trust: 'provider', links: [], at: event.at },
+        emits,
+      );
       // The latest consent event wins, so STOP and START arriving out of order end right.
       const current = contact.consent[event.channel];
       let updated = contact;
-      if (!current || current.at < event.at || (current.at === event.at && event.optedOut && !current.optedOut)) {
-        const entry = event.keyword ? { optedOut: event.optedOut, at: event.at, keyword: event.keyword } : { optedOut: event.optedOut, at: event.at };
-        updated = { ...contact, consent: { ...contact.consent, [event.channel]: entry }, updatedAt: engine.now().toISOString() };
+      if (
+        !current ||
+        current.at < event.at ||
+        (current.at === event.at && event.optedOut && !current.optedOut)
+      ) {
+        const entry = event.keyword
+          ? { optedOut: event.optedOut, at: event.at, keyword: event.keyword }
+          : { optedOut: event.optedOut, at: event.at };
+        updated = {
+          ...contact,
+          consent: { ...contact.consent, [event.channel]: entry },
+          updatedAt: engine.now().toISOString(),
+        };
         await tx.updateContact(updated);
       }
       emits.push(['contact.consent', { contact: updated, channel: event.channel, optedOut: event.optedOut }]);

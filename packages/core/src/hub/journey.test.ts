@@ -5,7 +5,11 @@ import { at, email, msg, phone, wa } from './test-helpers.js';
 
 function hubAt(hours: number) {
   let now = hours;
-  const hub = createHub({ store: memoryStore(), clock: () => new Date(at(now)), identity: { defaultRegion: 'US' } });
+  const hub = createHub({
+    store: memoryStore(),
+    clock: () => new Date(at(now)),
+    identity: { defaultRegion: 'US' },
+  });
   return { hub, advance: (h: number) => (now = h) };
 }
 
@@ -42,7 +46,12 @@ describe('a cross-channel journey: email → SMS → WhatsApp → call → email
     }
     const conversation = await hub.conversations.get(first.conversation.id);
     expect(conversation.channels).toEqual(['email', 'sms', 'whatsapp', 'voice']);
-    expect(conversation.switches.map((s) => `${s.from}→${s.to}`)).toEqual(['email→sms', 'sms→whatsapp', 'whatsapp→voice', 'voice→email']);
+    expect(conversation.switches.map((s) => `${s.from}→${s.to}`)).toEqual([
+      'email→sms',
+      'sms→whatsapp',
+      'whatsapp→voice',
+      'voice→email',
+    ]);
     expect(conversation.subject).toBe('Order #1042');
     const reasons = results.map((r) => (r.type === 'message' ? r.message.placement.reason : ''));
     expect(reasons[0]).toBe(
@@ -62,7 +71,9 @@ describe('identity pitfalls (DESIGN.md)', () => {
     const a = await hub.ingest(msg('whatsapp', bsuid, 0, 'hello from my username'));
     const b = await hub.ingest(
       msg('whatsapp', wa('972987654321'), 1, 'now with my number', {
-        links: [{ identity: bsuid, trust: 'provider', evidence: 'Cloud API payload carried user_id and wa_id' }],
+        links: [
+          { identity: bsuid, trust: 'provider', evidence: 'Cloud API payload carried user_id and wa_id' },
+        ],
       }),
     );
     if (a.type !== 'message' || b.type !== 'message') throw new Error('expected messages');
@@ -81,7 +92,9 @@ describe('identity pitfalls (DESIGN.md)', () => {
     const byPhone = await hub.ingest(msg('sms', phone('+5531988888888'), 1, 'oi de novo'));
     if (byBsuid.type !== 'message' || byPhone.type !== 'message') throw new Error('expected messages');
     expect(byPhone.contact.id).not.toBe(byBsuid.contact.id);
-    await hub.ingest(msg('whatsapp', wa('5531988888888'), 2, 'agora', { links: [{ identity: bsuid, trust: 'provider' }] }));
+    await hub.ingest(
+      msg('whatsapp', wa('5531988888888'), 2, 'agora', { links: [{ identity: bsuid, trust: 'provider' }] }),
+    );
     const merged = await hub.contacts.get(byPhone.contact.id);
     expect(merged.id).toBe(byBsuid.contact.id);
     expect((await hub.contacts.list()).items).toHaveLength(1);
@@ -98,7 +111,11 @@ describe('identity pitfalls (DESIGN.md)', () => {
       type: 'identity-link',
       channel: 'whatsapp',
       identity: lid,
-      link: { identity: wa('14155550123@c.us'), trust: 'provider', evidence: 'whatsapp-web.js getContactLidAndPhone' },
+      link: {
+        identity: wa('14155550123@c.us'),
+        trust: 'provider',
+        evidence: 'whatsapp-web.js getContactLidAndPhone',
+      },
       at: at(1),
     });
     expect((await hub.contacts.list()).items).toHaveLength(1);
@@ -133,7 +150,13 @@ describe('identity pitfalls (DESIGN.md)', () => {
     const victim = await hub.ingest(msg('email', email('victim@example.org'), 0, 'my private order'));
     const widget = await hub.ingest(
       msg('chat', { kind: 'chat', value: 'visitor-77' }, 1, 'hi, I am victim@example.org', {
-        links: [{ identity: email('victim@example.org'), trust: 'unverified', evidence: 'typed into the chat widget' }],
+        links: [
+          {
+            identity: email('victim@example.org'),
+            trust: 'unverified',
+            evidence: 'typed into the chat widget',
+          },
+        ],
       }),
     );
     if (victim.type !== 'message' || widget.type !== 'message') throw new Error('expected messages');
@@ -145,7 +168,10 @@ describe('identity pitfalls (DESIGN.md)', () => {
     expect(again.type === 'message' && again.contact.id).toBe(victim.contact.id);
     // A From that failed DMARC is unverified too: its links merge nobody.
     const spoof = await hub.ingest(
-      msg('email', email('someone@else.org'), 3, 'x', { trust: 'unverified', links: [{ identity: phone('+14155550100'), trust: 'provider' }] }),
+      msg('email', email('someone@else.org'), 3, 'x', {
+        trust: 'unverified',
+        links: [{ identity: phone('+14155550100'), trust: 'provider' }],
+      }),
     );
     expect(spoof.type === 'message' && spoof.contact.identities.map((i) => i.kind)).toEqual(['email']);
   });
@@ -153,7 +179,9 @@ describe('identity pitfalls (DESIGN.md)', () => {
   it('a call from a customer with an ongoing WhatsApp conversation does not open a new one', async () => {
     const { hub } = hubAt(50);
     const chat = await hub.ingest(msg('whatsapp', wa('14155550100'), 0, 'can you call me?'));
-    const call = await hub.ingest(msg('voice', phone('+14155550100'), 0.5, '', { call: { callId: 'CA1', durationMs: 60_000 } }));
+    const call = await hub.ingest(
+      msg('voice', phone('+14155550100'), 0.5, '', { call: { callId: 'CA1', durationMs: 60_000 } }),
+    );
     if (chat.type !== 'message' || call.type !== 'message') throw new Error('expected messages');
     expect(call.conversation.id).toBe(chat.conversation.id);
     expect(call.message.placement.rule).toBe('cross-channel-continuation');

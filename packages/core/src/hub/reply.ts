@@ -33,20 +33,34 @@ export interface ReplyOptions {
 }
 
 /** Walks a conversation's messages newest first without loading all of them at once. */
-async function lastInbound(store: Store, conversationId: string, channel?: string): Promise<Message | undefined> {
+async function lastInbound(
+  store: Store,
+  conversationId: string,
+  channel?: string,
+): Promise<Message | undefined> {
   let found: Message | undefined;
   let cursor: string | undefined;
   do {
     const page = await store.listMessages(conversationId, cursor ? { limit: 500, cursor } : { limit: 500 });
     for (const m of page.items) {
-      if (m.direction === 'inbound' && (!channel || m.channel === channel) && (!found || m.sentAt >= found.sentAt)) found = m;
+      if (
+        m.direction === 'inbound' &&
+        (!channel || m.channel === channel) &&
+        (!found || m.sentAt >= found.sentAt)
+      )
+        found = m;
     }
     cursor = page.nextCursor;
   } while (cursor);
   return found;
 }
 
-function recipientFor(adapter: ChannelAdapter, contact: Contact, inbound: Message | undefined, engine: Engine): Identity {
+function recipientFor(
+  adapter: ChannelAdapter,
+  contact: Contact,
+  inbound: Message | undefined,
+  engine: Engine,
+): Identity {
   if (inbound) return inbound.from;
   for (const kind of adapter.capabilities.identityKinds) {
     const identity = contact.identities.find((i) => i.kind === kind);
@@ -55,7 +69,9 @@ function recipientFor(adapter: ChannelAdapter, contact: Contact, inbound: Messag
   // A phone reaches WhatsApp and a wa_id reaches SMS: one number, one person.
   for (const kind of adapter.capabilities.identityKinds) {
     if (kind !== 'phone' && kind !== 'whatsapp') continue;
-    const other = contact.identities.find((i) => (i.kind === 'phone' || i.kind === 'whatsapp') && i.trust !== 'unverified');
+    const other = contact.identities.find(
+      (i) => (i.kind === 'phone' || i.kind === 'whatsapp') && i.trust !== 'unverified',
+    );
     if (other) {
       const e164 = other.kind === 'phone' ? other.value : `+${other.value}`;
       const candidate = kind === 'phone' ? { kind, value: e164 } : { kind, value: e164.slice(1) };
@@ -71,17 +87,25 @@ function recipientFor(adapter: ChannelAdapter, contact: Contact, inbound: Messag
 function checkCapabilities(adapter: ChannelAdapter, content: ReplyContent): void {
   const caps = adapter.capabilities;
   if (caps.maxTextLength !== undefined && content.text.length > caps.maxTextLength) {
-    throw new ValidationError(`The reply is ${content.text.length} characters; ${adapter.channel} allows ${caps.maxTextLength}`, {
-      path: 'text',
-    });
+    throw new ValidationError(
+      `The reply is ${content.text.length} characters; ${adapter.channel} allows ${caps.maxTextLength}`,
+      {
+        path: 'text',
+      },
+    );
   }
   for (const a of content.attachments ?? []) {
     if (!mediaAllowed(caps.media, a.contentType)) {
-      throw new NotSupportedError('send.media', `${adapter.channel} cannot send ${a.contentType} attachments`);
+      throw new NotSupportedError(
+        'send.media',
+        `${adapter.channel} cannot send ${a.contentType} attachments`,
+      );
     }
   }
-  if (content.template && !caps.templates) throw new NotSupportedError('send.template', `${adapter.channel} has no templates`);
-  if (content.subject && caps.subject === false) throw new NotSupportedError('send.subject', `${adapter.channel} messages have no subject`);
+  if (content.template && !caps.templates)
+    throw new NotSupportedError('send.template', `${adapter.channel} has no templates`);
+  if (content.subject && caps.subject === false)
+    throw new NotSupportedError('send.subject', `${adapter.channel} messages have no subject`);
 }
 
 /**
@@ -102,12 +126,16 @@ export async function sendReply(
   if (!conversation) throw new NotFoundError('conversation', conversationId);
   const latest = await lastInbound(store, conversation.id);
   const channel = options.channel ?? latest?.channel ?? conversation.lastChannel;
-  if (!channel) throw new ValidationError(`Conversation ${conversation.id} has no channel to reply on`, { path: 'channel' });
+  if (!channel)
+    throw new ValidationError(`Conversation ${conversation.id} has no channel to reply on`, {
+      path: 'channel',
+    });
   const adapter = adapters.get(channel);
   if (!adapter) throw new NotSupportedError('send', `No adapter is configured for the ${channel} channel`);
   const inbound = channel === latest?.channel ? latest : await lastInbound(store, conversation.id, channel);
   const contact = await liveContact(store, inbound?.contactId ?? conversation.contactIds[0] ?? '');
-  if (!contact) throw new NotFoundError('contact', inbound?.contactId ?? conversation.contactIds[0] ?? '(none)');
+  if (!contact)
+    throw new NotFoundError('contact', inbound?.contactId ?? conversation.contactIds[0] ?? '(none)');
 
   const consent = contact.consent[channel];
   if (consent?.optedOut) {
@@ -141,7 +169,9 @@ export async function sendReply(
   const endpoint = inbound?.endpoint ?? conversation.channelActivity[channel]?.endpoint;
   if (endpoint) outbound.endpoint = endpoint;
   if (content.html !== undefined) outbound.html = content.html;
-  const subject = content.subject ?? (adapter.capabilities.subject ? (inbound?.subject ?? conversation.subject) : undefined);
+  const subject =
+    content.subject ??
+    (adapter.capabilities.subject ? (inbound?.subject ?? conversation.subject) : undefined);
   if (subject !== undefined) outbound.subject = subject;
   if (inbound) outbound.replyToExternalId = inbound.external.id;
   if (content.template) outbound.template = content.template;
@@ -184,13 +214,21 @@ export async function sendReply(
   });
 
   try {
-    const result = await adapter.send(outbound, { conversation, contact, ...(inbound ? { lastInbound: inbound } : {}), now });
+    const result = await adapter.send(outbound, {
+      conversation,
+      contact,
+      ...(inbound ? { lastInbound: inbound } : {}),
+      now,
+    });
     message = {
       ...message,
       external: { id: result.externalId },
       status: result.status,
       statusHistory: [...message.statusHistory, { status: result.status, at: result.sentAt ?? nowIso }],
-      thread: { keys: result.thread?.keys ?? [], refs: [...message.thread.refs, ...(result.thread?.refs ?? [])] },
+      thread: {
+        keys: result.thread?.keys ?? [],
+        refs: [...message.thread.refs, ...(result.thread?.refs ?? [])],
+      },
       metadata: { ...message.metadata, ...(result.metadata as Record<string, never> | undefined) },
       raw: (result.raw ?? null) as Message['raw'],
     };
@@ -202,7 +240,10 @@ export async function sendReply(
       const withPending = await applyPendingEvents(tx, sent);
       await tx.updateMessage(withPending);
       if (current && sent.thread.keys.length > 0) {
-        await tx.updateConversation({ ...current, threadKeys: [...new Set([...current.threadKeys, ...sent.thread.keys])] });
+        await tx.updateConversation({
+          ...current,
+          threadKeys: [...new Set([...current.threadKeys, ...sent.thread.keys])],
+        });
         await tx.claimThreadKeys(current.id, sent.thread.keys);
       }
       return withPending;
@@ -213,7 +254,11 @@ export async function sendReply(
       status: 'failed',
       statusHistory: [
         ...message.statusHistory,
-        { status: 'failed', at: engine.now().toISOString(), error: { message: error instanceof Error ? error.message : String(error) } },
+        {
+          status: 'failed',
+          at: engine.now().toISOString(),
+          error: { message: error instanceof Error ? error.message : String(error) },
+        },
       ],
     };
     await store.transaction((tx) => tx.updateMessage(failed));

@@ -1,8 +1,17 @@
 import type { ChannelAdapter } from '../adapter.js';
-import { isOmnithreadError, isPayloadTooLargeError, isWebhookParseError, isWebhookVerificationError } from '../errors.js';
+import {
+  isOmnithreadError,
+  isPayloadTooLargeError,
+  isWebhookParseError,
+  isWebhookVerificationError,
+} from '../errors.js';
 
 /** Finds the adapter for a webhook path: `<basePath>/<route>` or `<basePath>/<route>/<anything>`. */
-export function adapterForPath(adapters: readonly ChannelAdapter[], basePath: string, pathname: string): ChannelAdapter | undefined {
+export function adapterForPath(
+  adapters: readonly ChannelAdapter[],
+  basePath: string,
+  pathname: string,
+): ChannelAdapter | undefined {
   const base = basePath.replace(/\/+$/, '');
   if (!pathname.startsWith(`${base}/`)) return undefined;
   const segment = pathname.slice(base.length + 1).split('/')[0];

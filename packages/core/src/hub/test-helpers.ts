@@ -8,10 +8,24 @@ export const at = (hours: number) => new Date(T0 + hours * HOUR).toISOString();
 
 let seq = 0;
 /** An inbound message event: channel, sender, hours after T0, text, and any overrides. */
-export function msg(channel: string, from: { kind: string; value: string }, hours: number, text = 'hi', extra: Partial<InboundMessage> = {}) {
+export function msg(
+  channel: string,
+  from: { kind: string; value: string },
+  hours: number,
+  text = 'hi',
+  extra: Partial<InboundMessage> = {},
+) {
   return {
     type: 'message' as const,
-    message: { channel, from, sentAt: at(hours), text, external: { id: `${channel}-${++seq}` }, raw: { text }, ...extra },
+    message: {
+      channel,
+      from,
+      sentAt: at(hours),
+      text,
+      external: { id: `${channel}-${++seq}` },
+      raw: { text },
+      ...extra,
+    },
   };
 }
 
@@ -20,7 +34,11 @@ export const phone = (value: string) => ({ kind: 'phone', value });
 export const wa = (value: string) => ({ kind: 'whatsapp', value });
 
 /** An adapter that records what it sends and can be told to fail. */
-export function fakeAdapter(channel: string, caps: Partial<Capabilities> = {}, options: { replyWindowMs?: number } = {}) {
+export function fakeAdapter(
+  channel: string,
+  caps: Partial<Capabilities> = {},
+  options: { replyWindowMs?: number } = {},
+) {
   const sent: OutboundMessage[] = [];
   const adapter: ChannelAdapter & { sent: OutboundMessage[]; fail?: Error } = {
     channel,
@@ -39,7 +57,11 @@ export function fakeAdapter(channel: string, caps: Partial<Capabilities> = {}, o
     async send(message): Promise<SendResult> {
       if (adapter.fail) throw adapter.fail;
       sent.push(message);
-      return { externalId: `out-${message.id}`, status: 'sent', thread: channel === 'email' ? { keys: [`email:${message.id}@app`] } : { keys: [] } };
+      return {
+        externalId: `out-${message.id}`,
+        status: 'sent',
+        thread: channel === 'email' ? { keys: [`email:${message.id}@app`] } : { keys: [] },
+      };
     },
   };
   if (options.replyWindowMs !== undefined) {

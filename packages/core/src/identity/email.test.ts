@@ -4,20 +4,25 @@ import { isValidationError } from '../errors.js';
 import { normalizeEmail, stripDisplayName } from './email.js';
 
 // The isemail suite (dominicsayers/isemail): 164 addresses, each with the category of its validity.
-const xml = readFileSync(new URL('../../../../../shared/fixtures/identity/isemail/tests.xml', import.meta.url), 'utf8');
+const xml = readFileSync(
+  new URL('../../../../../shared/fixtures/identity/isemail/tests.xml', import.meta.url),
+  'utf8',
+);
 
 function decodeXml(text: string): string {
-  return text
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(Number.parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&apos;/g, "'")
-    .replace(/&amp;/g, '&')
-    // The suite writes control characters as their Unicode "symbol for" (U+2400 + code).
-    .replace(/[\u2400-\u241f]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x2400))
-    .replace(/\u2421/g, '\u007f');
+  return (
+    text
+      .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(Number.parseInt(hex, 16)))
+      .replace(/&#(\d+);/g, (_, dec) => String.fromCodePoint(Number(dec)))
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&apos;/g, "'")
+      .replace(/&amp;/g, '&')
+      // The suite writes control characters as their Unicode "symbol for" (U+2400 + code).
+      .replace(/[\u2400-\u241f]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0x2400))
+      .replace(/\u2421/g, '\u007f')
+  );
 }
 
 const cases = [...xml.matchAll(/<test id="(\d+)">([\s\S]*?)<\/test>/g)].map(([, id, body]) => ({
@@ -53,7 +58,9 @@ describe('normalizeEmail over the isemail suite', () => {
         } catch (e) {
           error = e;
         }
-        expect(isValidationError(error), `expected a ValidationError for ${JSON.stringify(c.address)}`).toBe(true);
+        expect(isValidationError(error), `expected a ValidationError for ${JSON.stringify(c.address)}`).toBe(
+          true,
+        );
         expect((error as Error).message).toMatch(/^Invalid email address/);
       }
     });

@@ -14,7 +14,8 @@ const MAX_DOMAIN = 253;
 const MAX_LABEL = 63;
 // RFC 5322 atext, plus any non-ASCII character for internationalized addresses (RFC 6531).
 const ATEXT = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~\u0080-\uFFFF]$/;
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Control characters other than tab, CR and LF (which folding white space handles), and DEL.
+const CONTROL = { test: (text: string) => /[\p{Cc}]/u.test(text.replace(/[\t\r\n]/g, '')) };
 
 type Token =
   | { t: 'fws' }
@@ -41,7 +42,8 @@ function readFws(s: string, i: number, input: string): number {
       j++;
     } else if (c === '\r') {
       if (s[j + 1] !== '\n') throw invalid(input, 'a carriage return without a line feed');
-      if (s[j + 2] !== ' ' && s[j + 2] !== '\t') throw invalid(input, 'a line break not followed by white space');
+      if (s[j + 2] !== ' ' && s[j + 2] !== '\t')
+        throw invalid(input, 'a line break not followed by white space');
       crlfRuns++;
       j += 2;
     } else if (c === '\n') {
@@ -164,14 +166,17 @@ function checkIpv6(text: string, input: string): void {
   if (doubleColons === 0) {
     if (groups.length !== maxGroups) throw invalid(input, 'an IPv6 literal with the wrong number of groups');
   } else {
-    if (groupsText.startsWith(':') && !groupsText.startsWith('::')) throw invalid(input, 'an IPv6 literal starting with ":"');
-    if (groupsText.endsWith(':') && !groupsText.endsWith('::')) throw invalid(input, 'an IPv6 literal ending with ":"');
+    if (groupsText.startsWith(':') && !groupsText.startsWith('::'))
+      throw invalid(input, 'an IPv6 literal starting with ":"');
+    if (groupsText.endsWith(':') && !groupsText.endsWith('::'))
+      throw invalid(input, 'an IPv6 literal ending with ":"');
     const filled = groups.filter((g) => g !== '').length;
     if (filled > maxGroups - 1) throw invalid(input, 'an IPv6 literal with too many groups');
     // "::" standing for a single group is deprecated (RFC 5952 section 4.2.2).
     if (filled === maxGroups - 1) throw invalid(input, 'an IPv6 literal where "::" stands for one group');
   }
-  for (const g of groups) if (g !== '' && !/^[0-9A-Fa-f]{1,4}$/.test(g)) throw invalid(input, 'a bad IPv6 group');
+  for (const g of groups)
+    if (g !== '' && !/^[0-9A-Fa-f]{1,4}$/.test(g)) throw invalid(input, 'a bad IPv6 group');
 }
 
 function checkDomainLiteral(text: string, input: string): string {
@@ -186,8 +191,10 @@ function checkDomainLiteral(text: string, input: string): string {
 function checkDomain(labels: string[], input: string): string {
   for (const label of labels) {
     if (label.length > MAX_LABEL) throw invalid(input, 'a domain label longer than 63 characters');
-    if (label.startsWith('-') || label.endsWith('-')) throw invalid(input, 'a domain label starting or ending with "-"');
-    if (!/^[A-Za-z0-9\-\u0080-\uFFFF]+$/.test(label)) throw invalid(input, 'a character not allowed in a domain');
+    if (label.startsWith('-') || label.endsWith('-'))
+      throw invalid(input, 'a domain label starting or ending with "-"');
+    if (!/^[A-Za-z0-9\-\u0080-\uFFFF]+$/.test(label))
+      throw invalid(input, 'a character not allowed in a domain');
   }
   const domain = labels.join('.').toLowerCase();
   if (domain.length > MAX_DOMAIN) throw invalid(input, 'a domain longer than 253 characters');
@@ -200,7 +207,8 @@ function dotAtoms(tokens: Token[], input: string, where: string): string[] {
   let expectAtom = true;
   for (const tok of tokens) {
     if (tok.t === '.') {
-      if (expectAtom) throw invalid(input, parts.length === 0 ? `${where} starting with "."` : 'two dots in a row');
+      if (expectAtom)
+        throw invalid(input, parts.length === 0 ? `${where} starting with "."` : 'two dots in a row');
       expectAtom = true;
     } else if (tok.t === 'atom') {
       if (!expectAtom) throw invalid(input, `text where a "." was expected in the ${where}`);
@@ -231,7 +239,8 @@ export function stripDisplayName(input: string): string {
  * ```
  */
 export function normalizeEmail(input: string): string {
-  if (typeof input !== 'string') throw new ValidationError('An email address must be a string', { path: 'email' });
+  if (typeof input !== 'string')
+    throw new ValidationError('An email address must be a string', { path: 'email' });
   if (input.length > 2048) throw invalid(input, 'longer than any email address can be');
   const bare = stripDisplayName(input);
   const tokens = tokenize(bare, input);
@@ -248,7 +257,10 @@ export function normalizeEmail(input: string): string {
   const domainTokens = core.slice(at + 1);
   if (localTokens.length === 0) throw invalid(input, 'no local part before the "@"');
   if (domainTokens.length === 0) throw invalid(input, 'no domain after the "@"');
-  if (localTokens.some((t) => t.t === 'fws' || t.t === 'comment') || domainTokens.some((t) => t.t === 'fws' || t.t === 'comment'))
+  if (
+    localTokens.some((t) => t.t === 'fws' || t.t === 'comment') ||
+    domainTokens.some((t) => t.t === 'fws' || t.t === 'comment')
+  )
     throw invalid(input, 'white space or a comment inside the address (obsolete syntax)');
 
   let local: string;
@@ -258,12 +270,15 @@ export function normalizeEmail(input: string): string {
       throw invalid(input, 'a quoted string mixed with other text in the local part (obsolete syntax)');
     local = dotAtoms(localTokens, input, 'local part').join('.');
   }
-  if (new TextEncoder().encode(local).length > MAX_LOCAL) throw invalid(input, 'a local part longer than 64 octets');
+  if (new TextEncoder().encode(local).length > MAX_LOCAL)
+    throw invalid(input, 'a local part longer than 64 octets');
 
   let domain: string;
-  if (domainTokens.length === 1 && domainTokens[0]!.t === 'domlit') domain = checkDomainLiteral(domainTokens[0]!.text, input);
+  if (domainTokens.length === 1 && domainTokens[0]!.t === 'domlit')
+    domain = checkDomainLiteral(domainTokens[0]!.text, input);
   else {
-    if (domainTokens.some((t) => t.t === 'domlit' || t.t === 'quoted')) throw invalid(input, 'a malformed domain');
+    if (domainTokens.some((t) => t.t === 'domlit' || t.t === 'quoted'))
+      throw invalid(input, 'a malformed domain');
     domain = checkDomain(dotAtoms(domainTokens, input, 'domain'), input);
   }
   const address = `${local}@${domain}`;

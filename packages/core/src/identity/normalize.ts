@@ -40,9 +40,11 @@ function fail(kind: string, value: string, why: string): never {
  * ```
  */
 export function normalizeIdentity(identity: Identity, options: IdentityOptions = {}): Identity {
-  if (typeof identity !== 'object' || identity === null) throw new ValidationError('An identity must be an object');
+  if (typeof identity !== 'object' || identity === null)
+    throw new ValidationError('An identity must be an object');
   const { kind } = identity;
-  if (typeof kind !== 'string' || kind.length === 0) throw new ValidationError('An identity needs a kind', { path: 'kind' });
+  if (typeof kind !== 'string' || kind.length === 0)
+    throw new ValidationError('An identity needs a kind', { path: 'kind' });
   if (typeof identity.value !== 'string') fail(kind, String(identity.value), 'the value must be a string');
   const value = identity.value.trim();
   if (value.length === 0) fail(kind, value, 'empty');
@@ -54,7 +56,8 @@ export function normalizeIdentity(identity: Identity, options: IdentityOptions =
     case 'whatsapp':
       return { kind, value: normalizeWaId(value) };
     case 'whatsapp-bsuid':
-      if (!BSUID.test(value)) fail(kind, value, 'expected a business-scoped user id such as "US.13491208655302741918"');
+      if (!BSUID.test(value))
+        fail(kind, value, 'expected a business-scoped user id such as "US.13491208655302741918"');
       return { kind, value };
     case 'whatsapp-lid': {
       const lid = value.replace(/@lid$/, '');
@@ -62,7 +65,8 @@ export function normalizeIdentity(identity: Identity, options: IdentityOptions =
       return { kind, value: lid };
     }
     case 'x':
-      if (!OPAQUE_NUMERIC.test(value)) fail(kind, value, 'expected the numeric user id (handles change; ids do not)');
+      if (!OPAQUE_NUMERIC.test(value))
+        fail(kind, value, 'expected the numeric user id (handles change; ids do not)');
       return { kind, value };
     case 'messenger':
     case 'instagram':

@@ -1,5 +1,5 @@
-import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
 import { type CountryCode, getCountryCallingCode } from 'libphonenumber-js';
+import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
 import { describe, expect, it } from 'vitest';
 import { isValidationError } from '../errors.js';
 import { canonicalPhone, normalizePhone, normalizeWaId } from './phone.js';

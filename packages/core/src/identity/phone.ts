@@ -14,12 +14,16 @@ export type { CountryCode } from 'libphonenumber-js';
  * ```
  */
 export function normalizePhone(input: string, defaultRegion?: CountryCode): string {
-  if (typeof input !== 'string') throw new ValidationError('A phone number must be a string', { path: 'phone' });
+  if (typeof input !== 'string')
+    throw new ValidationError('A phone number must be a string', { path: 'phone' });
   const text = input.trim().replace(/^tel:/i, '');
   if (text.length === 0 || text.length > 64) {
-    throw new ValidationError(`Invalid phone number ${JSON.stringify(input.slice(0, 64))}: empty or too long`, {
-      path: 'phone',
-    });
+    throw new ValidationError(
+      `Invalid phone number ${JSON.stringify(input.slice(0, 64))}: empty or too long`,
+      {
+        path: 'phone',
+      },
+    );
   }
   let parsed: ReturnType<typeof parsePhoneNumberWithError>;
   try {
@@ -27,12 +31,18 @@ export function normalizePhone(input: string, defaultRegion?: CountryCode): stri
   } catch (cause) {
     const why = cause instanceof Error ? cause.message : String(cause);
     const hint = !defaultRegion && !text.startsWith('+') ? ' (no country code and no default region)' : '';
-    throw new ValidationError(`Invalid phone number ${JSON.stringify(input)}: ${why}${hint}`, { path: 'phone', cause });
+    throw new ValidationError(`Invalid phone number ${JSON.stringify(input)}: ${why}${hint}`, {
+      path: 'phone',
+      cause,
+    });
   }
   if (!parsed.isPossible()) {
-    throw new ValidationError(`Invalid phone number ${JSON.stringify(input)}: not a possible number for +${parsed.countryCallingCode}`, {
-      path: 'phone',
-    });
+    throw new ValidationError(
+      `Invalid phone number ${JSON.stringify(input)}: not a possible number for +${parsed.countryCallingCode}`,
+      {
+        path: 'phone',
+      },
+    );
   }
   return parsed.number;
 }
@@ -42,11 +52,18 @@ export function normalizePhone(input: string, defaultRegion?: CountryCode): stri
  * number. Accepts `+`, spaces and a whatsapp-web.js `@c.us` suffix.
  */
 export function normalizeWaId(input: string): string {
-  const digits = String(input).trim().replace(/@c\.us$|@s\.whatsapp\.net$/, '').replace(/^\+/, '').replace(/[\s-]/g, '');
+  const digits = String(input)
+    .trim()
+    .replace(/@c\.us$|@s\.whatsapp\.net$/, '')
+    .replace(/^\+/, '')
+    .replace(/[\s-]/g, '');
   if (!/^\d{6,15}$/.test(digits)) {
-    throw new ValidationError(`Invalid WhatsApp id ${JSON.stringify(String(input).slice(0, 64))}: expected 6 to 15 digits`, {
-      path: 'whatsapp',
-    });
+    throw new ValidationError(
+      `Invalid WhatsApp id ${JSON.stringify(String(input).slice(0, 64))}: expected 6 to 15 digits`,
+      {
+        path: 'whatsapp',
+      },
+    );
   }
   // Only check possibility: wa_ids of old Brazilian mobiles lack the ninth digit yet are real.
   normalizePhone(`+${digits}`);

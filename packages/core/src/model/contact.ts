@@ -14,13 +14,18 @@ export const contactSchema = z.object({
    * Identities the person claimed without proof (typed into a form, an email From that failed DMARC).
    * Kept for the agent to see; never used to find or merge contacts.
    */
-  claims: z.array(identitySchema.extend({ at: timestampSchema, evidence: z.string().optional() })).default([]),
+  claims: z
+    .array(identitySchema.extend({ at: timestampSchema, evidence: z.string().optional() }))
+    .default([]),
   /**
    * Consent per channel (SMS STOP / START and the like): the latest event wins. A contact with
    * `optedOut: true` on a channel is not sent to on it.
    */
   consent: z
-    .record(z.string(), z.object({ optedOut: z.boolean(), at: timestampSchema, keyword: z.string().optional() }))
+    .record(
+      z.string(),
+      z.object({ optedOut: z.boolean(), at: timestampSchema, keyword: z.string().optional() }),
+    )
     .default({}),
   attributes: z.record(z.string(), jsonValueSchema),
   mergedInto: z.string().optional(),

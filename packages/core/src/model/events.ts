@@ -103,7 +103,13 @@ export const inboundEventSchema = z.discriminatedUnion('type', [
     at: timestampSchema,
   }),
   /** A provider event that is not about a customer message (account updates, template reviews). Emitted, not stored. */
-  z.object({ type: z.literal('notice'), channel: z.string().min(1), name: z.string(), at: timestampSchema, raw: z.unknown() }),
+  z.object({
+    type: z.literal('notice'),
+    channel: z.string().min(1),
+    name: z.string(),
+    at: timestampSchema,
+    raw: z.unknown(),
+  }),
 ]);
 export type InboundEvent = z.input<typeof inboundEventSchema>;
 export type NormalizedInboundEvent = z.output<typeof inboundEventSchema>;

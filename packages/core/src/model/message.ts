@@ -5,7 +5,15 @@ import { identitySchema } from './identity.js';
 export const directionSchema = z.enum(['inbound', 'outbound']);
 export type Direction = z.infer<typeof directionSchema>;
 
-export const deliveryStatusSchema = z.enum(['received', 'queued', 'sent', 'delivered', 'read', 'failed', 'undelivered']);
+export const deliveryStatusSchema = z.enum([
+  'received',
+  'queued',
+  'sent',
+  'delivered',
+  'read',
+  'failed',
+  'undelivered',
+]);
 export type DeliveryStatus = z.infer<typeof deliveryStatusSchema>;
 
 /** A file on a message. Either `url` (fetched on demand, often with the provider's auth) or inline `content` (base64). */

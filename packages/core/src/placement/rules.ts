@@ -51,7 +51,8 @@ export function explicitThread(options: ExplicitThreadOptions = {}): PlacementRu
         ? `replies to it already here refer to ${describeThreadKey(matched)}`
         : `answers ${describeThreadKey(matched)}, already in this conversation`;
       if (target!.status === 'closed') reason += '; the conversation was closed and is reopened';
-      if (rest.length > 0) reason += `; it also ties ${rest.length} other conversation(s) to this one, merged here`;
+      if (rest.length > 0)
+        reason += `; it also ties ${rest.length} other conversation(s) to this one, merged here`;
       return { kind: 'existing', conversation: target!, reason: `same thread: ${reason}`, mergeFrom: rest };
     },
   };
@@ -76,12 +77,19 @@ export function sameChannelSession(options: SameChannelSessionOptions = {}): Pla
       if (policy.threaded) return undefined;
       const windowMs = options.windows?.[message.channel] ?? policy.sessionWindowMs;
       const sentAt = Date.parse(message.sentAt);
-      const candidates = (await context.store.listConversationsOfContacts([context.contact.id], { statuses: ['open', 'pending'] }))
+      const candidates = (
+        await context.store.listConversationsOfContacts([context.contact.id], {
+          statuses: ['open', 'pending'],
+        })
+      )
         .filter((c) => {
           const activity = c.channelActivity[message.channel];
           if (!activity) return false;
           if (message.endpoint && activity.endpoint && message.endpoint !== activity.endpoint) return false;
-          return sentAt - Date.parse(activity.lastMessageAt) <= windowMs && Date.parse(c.createdAt) - sentAt <= windowMs;
+          return (
+            sentAt - Date.parse(activity.lastMessageAt) <= windowMs &&
+            Date.parse(c.createdAt) - sentAt <= windowMs
+          );
         })
         .sort(recentFirst);
       const target = candidates[0];
@@ -113,7 +121,11 @@ export function crossChannelContinuation(options: CrossChannelContinuationOption
     async place(context) {
       const { message } = context;
       const sentAt = Date.parse(message.sentAt);
-      const candidates = (await context.store.listConversationsOfContacts([context.contact.id], { statuses: ['open', 'pending'] }))
+      const candidates = (
+        await context.store.listConversationsOfContacts([context.contact.id], {
+          statuses: ['open', 'pending'],
+        })
+      )
         .filter(
           (c) =>
             c.lastChannel !== undefined &&
@@ -139,7 +151,9 @@ export function newConversation(): PlacementRule {
     async place(context): Promise<PlacementDecision> {
       const { message } = context;
       const policy = context.policy(message.channel, message);
-      const who = context.resolution.created ? context.resolution.detail : `${context.resolution.detail}, no open recent conversation to continue`;
+      const who = context.resolution.created
+        ? context.resolution.detail
+        : `${context.resolution.detail}, no open recent conversation to continue`;
       const why = policy.threaded
         ? `a new ${message.channel} thread (no reference to a known message)`
         : `no open ${message.channel} session within ${describeDuration(policy.sessionWindowMs)}`;

@@ -46,7 +46,10 @@ export interface StoreReader {
   /** Ids of the conversations owning any of the keys (at most one a key). */
   findConversationIdsByThreadKeys(keys: readonly string[]): Promise<string[]>;
   /** Conversations (not tombstones) that list any of these contacts. */
-  listConversationsOfContacts(contactIds: readonly string[], options?: ConversationsOfContactsOptions): Promise<Conversation[]>;
+  listConversationsOfContacts(
+    contactIds: readonly string[],
+    options?: ConversationsOfContactsOptions,
+  ): Promise<Conversation[]>;
   /** By last activity, newest first. */
   listConversations(options?: ListConversationsOptions): Promise<Page<Conversation>>;
 

@@ -16,14 +16,28 @@ import { decodeCursor, encodeCursor, pageLimit, searchWords } from './pagination
 const clone: <T>(value: T) => T = (value) => structuredClone(value);
 const externalKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
 
-function keysetPage<T>(sorted: T[], key: (item: T) => [string, string], options: PageOptions, descending: boolean): Page<T> {
+function keysetPage<T>(
+  sorted: T[],
+  key: (item: T) => [string, string],
+  options: PageOptions,
+  descending: boolean,
+): Page<T> {
   const limit = pageLimit(options.limit);
   let start = 0;
   if (options.cursor) {
     const after = decodeCursor(options.cursor);
     start = sorted.findIndex((item) => {
       const [sortKey, id] = key(item);
-      const cmp = sortKey === after.sortKey ? (id < after.id ? -1 : id > after.id ? 1 : 0) : sortKey < after.sortKey ? -1 : 1;
+      const cmp =
+        sortKey === after.sortKey
+          ? id < after.id
+            ? -1
+            : id > after.id
+              ? 1
+              : 0
+          : sortKey < after.sortKey
+            ? -1
+            : 1;
       return descending ? cmp < 0 : cmp > 0;
     });
     if (start < 0) start = sorted.length;
@@ -35,7 +49,8 @@ function keysetPage<T>(sorted: T[], key: (item: T) => [string, string], options:
   return page;
 }
 
-const byTimeThenId = (a: string, ai: string, b: string, bi: string) => (a < b ? -1 : a > b ? 1 : ai < bi ? -1 : ai > bi ? 1 : 0);
+const byTimeThenId = (a: string, ai: string, b: string, bi: string) =>
+  a < b ? -1 : a > b ? 1 : ai < bi ? -1 : ai > bi ? 1 : 0;
 
 /**
  * An in-memory store for tests, scripts and demos: the whole contract, transactions that roll back
@@ -82,7 +97,9 @@ export function memoryStore(): Store {
       return found;
     },
     async listContacts(options: PageOptions = {}) {
-      const live = [...contacts.values()].filter((c) => !c.mergedInto).sort((a, b) => byTimeThenId(a.createdAt, a.id, b.createdAt, b.id));
+      const live = [...contacts.values()]
+        .filter((c) => !c.mergedInto)
+        .sort((a, b) => byTimeThenId(a.createdAt, a.id, b.createdAt, b.id));
       return keysetPage(live, (c) => [c.createdAt, c.id], options, false);
     },
     async getConversation(id: string) {
@@ -97,7 +114,10 @@ export function memoryStore(): Store {
       }
       return [...ids];
     },
-    async listConversationsOfContacts(contactIds: readonly string[], options: ConversationsOfContactsOptions = {}) {
+    async listConversationsOfContacts(
+      contactIds: readonly string[],
+      options: ConversationsOfContactsOptions = {},
+    ) {
       const wanted = new Set(contactIds);
       const out: Conversation[] = [];
       for (const c of conversations.values()) {
@@ -125,7 +145,9 @@ export function memoryStore(): Store {
     },
     async listMessages(conversationId: string, options: PageOptions = {}) {
       const ids = messagesOfConversation.get(conversationId) ?? new Set<string>();
-      const list = [...ids].map((id) => messages.get(id)!).sort((a, b) => byTimeThenId(a.sentAt, a.id, b.sentAt, b.id));
+      const list = [...ids]
+        .map((id) => messages.get(id)!)
+        .sort((a, b) => byTimeThenId(a.sentAt, a.id, b.sentAt, b.id));
       return keysetPage(list, (m) => [m.sentAt, m.id], options, false);
     },
     async searchMessages(query: string, options: PageOptions = {}) {
@@ -133,7 +155,11 @@ export function memoryStore(): Store {
       if (words.length === 0) return { items: [] };
       const hits = [...messages.values()]
         .filter((m) => {
-          const haystack = new Set(searchWords([m.subject ?? '', m.text, ...(m.transcript?.turns.map((t) => t.text) ?? [])].join(' ')));
+          const haystack = new Set(
+            searchWords(
+              [m.subject ?? '', m.text, ...(m.transcript?.turns.map((t) => t.text) ?? [])].join(' '),
+            ),
+          );
           return words.every((w) => haystack.has(w));
         })
         .sort((a, b) => byTimeThenId(b.sentAt, b.id, a.sentAt, a.id));

@@ -6,7 +6,8 @@ export const MAX_PAGE_SIZE = 1000;
 /** Clamps a caller's page size into 1..MAX_PAGE_SIZE. */
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(limit) || limit < 1) throw new ValidationError(`A page limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new ValidationError(`A page limit must be a positive integer, got ${limit}`);
   return Math.min(limit, MAX_PAGE_SIZE);
 }
 
@@ -21,7 +22,12 @@ export function encodeCursor(sortKey: string, id: string): string {
 export function decodeCursor(cursor: string): { sortKey: string; id: string } {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && typeof value[0] === 'string' && typeof value[1] === 'string') {
+    if (
+      Array.isArray(value) &&
+      value.length === 2 &&
+      typeof value[0] === 'string' &&
+      typeof value[1] === 'string'
+    ) {
       return { sortKey: value[0], id: value[1] };
     }
   } catch {

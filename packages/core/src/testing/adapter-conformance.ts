@@ -18,13 +18,27 @@ export interface AdapterConformanceOptions {
   badlySignedRequest?(payload: unknown): Request | Promise<Request>;
 }
 
-const JUNK: unknown[] = [null, undefined, 0, 'x', '', [], {}, { entry: 5 }, [[[[]]]], { a: { b: { c: null } } }];
+const JUNK: unknown[] = [
+  null,
+  undefined,
+  0,
+  'x',
+  '',
+  [],
+  {},
+  { entry: 5 },
+  [[[[]]]],
+  { a: { b: { c: null } } },
+];
 
 function assertValidEvents(events: unknown, where: string): void {
   assert.ok(Array.isArray(events), `${where}: parse must return an array`);
   for (const [i, event] of (events as unknown[]).entries()) {
     const result = inboundEventSchema.safeParse(event);
-    assert.ok(result.success, `${where}: event ${i} does not fit the model: ${result.success ? '' : result.error.message}`);
+    assert.ok(
+      result.success,
+      `${where}: event ${i} does not fit the model: ${result.success ? '' : result.error.message}`,
+    );
   }
 }
 
@@ -53,7 +67,10 @@ export function adapterConformanceCases(options: AdapterConformanceOptions): Con
         for (const flag of ['templates', 'reactions', 'edits', 'readReceipts', 'threaded'] as const) {
           assert.equal(typeof caps[flag], 'boolean', `capabilities.${flag} must be a boolean`);
         }
-        assert.ok(caps.media === true || caps.media === false || Array.isArray(caps.media), 'capabilities.media');
+        assert.ok(
+          caps.media === true || caps.media === false || Array.isArray(caps.media),
+          'capabilities.media',
+        );
         assert.ok(caps.identityKinds.length > 0, 'capabilities.identityKinds must name at least one kind');
         assert.equal(typeof adapter.parse, 'function');
         assert.equal(typeof adapter.send, 'function');
@@ -69,7 +86,8 @@ export function adapterConformanceCases(options: AdapterConformanceOptions): Con
           assertValidEvents(events, `valid payload ${i}`);
           assert.ok(events.length > 0, `valid payload ${i} gave no events`);
           for (const event of events) {
-            if (event.type === 'message') assert.notEqual(event.message.raw, undefined, `valid payload ${i}: message.raw is missing`);
+            if (event.type === 'message')
+              assert.notEqual(event.message.raw, undefined, `valid payload ${i}: message.raw is missing`);
           }
         }
       },
@@ -109,7 +127,10 @@ export function adapterConformanceCases(options: AdapterConformanceOptions): Con
             assertValidEvents(adapter.parse(junk), `junk ${JSON.stringify(junk)}`);
           } catch (error) {
             if (error instanceof assert.AssertionError) throw error;
-            assert.ok(isWebhookParseError(error), `junk ${JSON.stringify(junk)} threw ${String(error)} instead of a WebhookParseError`);
+            assert.ok(
+              isWebhookParseError(error),
+              `junk ${JSON.stringify(junk)} threw ${String(error)} instead of a WebhookParseError`,
+            );
           }
         }
       },
@@ -124,7 +145,10 @@ export function adapterConformanceCases(options: AdapterConformanceOptions): Con
         assert.ok(adapter.handle, 'signedRequest given but the adapter has no handle()');
         for (const payload of options.validPayloads) {
           const result = await adapter.handle(await signed(payload));
-          assert.ok(result.response.status >= 200 && result.response.status < 300, `status ${result.response.status}`);
+          assert.ok(
+            result.response.status >= 200 && result.response.status < 300,
+            `status ${result.response.status}`,
+          );
           assertValidEvents(result.events, 'handle');
         }
       },
@@ -141,7 +165,9 @@ export function adapterConformanceCases(options: AdapterConformanceOptions): Con
         const adapter = options.create();
         assert.ok(adapter.handle, 'the adapter has no handle()');
         const payload = options.validPayloads[0];
-        await assert.rejects(adapter.handle(await build(payload)), (error: unknown) => isWebhookVerificationError(error));
+        await assert.rejects(adapter.handle(await build(payload)), (error: unknown) =>
+          isWebhookVerificationError(error),
+        );
       },
     });
   }

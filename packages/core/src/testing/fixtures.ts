@@ -38,7 +38,9 @@ export function makeConversation(overrides: Partial<Conversation> = {}): Convers
   };
 }
 
-export function makeMessage(overrides: Partial<Message> & Pick<Message, 'conversationId' | 'contactId'>): Message {
+export function makeMessage(
+  overrides: Partial<Message> & Pick<Message, 'conversationId' | 'contactId'>,
+): Message {
   const id = overrides.id ?? nextId('msg');
   return {
     id,
@@ -66,7 +68,9 @@ export function makeMessage(overrides: Partial<Message> & Pick<Message, 'convers
 }
 
 /** An inbound message event with sensible defaults. */
-export function inboundMessage(overrides: Partial<InboundMessage> & Pick<InboundMessage, 'channel' | 'from' | 'sentAt'>): {
+export function inboundMessage(
+  overrides: Partial<InboundMessage> & Pick<InboundMessage, 'channel' | 'from' | 'sentAt'>,
+): {
   type: 'message';
   message: InboundMessage;
 } {

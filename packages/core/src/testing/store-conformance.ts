@@ -11,7 +11,11 @@ export interface StoreConformanceOptions {
   destroy?(store: Store): Promise<void> | void;
 }
 
-function storeCase(options: StoreConformanceOptions, name: string, body: (store: Store) => Promise<void>): ConformanceCase {
+function storeCase(
+  options: StoreConformanceOptions,
+  name: string,
+  body: (store: Store) => Promise<void>,
+): ConformanceCase {
   return {
     name,
     async run() {
@@ -44,13 +48,21 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
   const c = (name: string, body: (store: Store) => Promise<void>) => storeCase(options, name, body);
   return [
     c('stores, reads and updates contacts', async (store) => {
-      const contact = makeContact({ name: 'Ada', identities: [{ kind: 'email', value: 'ada@x.org', trust: 'provider', addedAt: T(0) }] });
+      const contact = makeContact({
+        name: 'Ada',
+        identities: [{ kind: 'email', value: 'ada@x.org', trust: 'provider', addedAt: T(0) }],
+      });
       await store.transaction(async (tx) => {
         await tx.insertContact(contact);
         await tx.claimIdentityKeys(contact.id, ['email:ada@x.org']);
       });
       assert.deepEqual(await store.getContact(contact.id), contact);
-      assert.equal((await store.findContactIdsByIdentityKeys(['email:ada@x.org', 'email:nobody@x.org'])).get('email:ada@x.org'), contact.id);
+      assert.equal(
+        (await store.findContactIdsByIdentityKeys(['email:ada@x.org', 'email:nobody@x.org'])).get(
+          'email:ada@x.org',
+        ),
+        contact.id,
+      );
       assert.equal((await store.findContactIdsByIdentityKeys(['email:nobody@x.org'])).size, 0);
       await store.transaction((tx) => tx.updateContact({ ...contact, name: 'Ada L.' }));
       assert.equal((await store.getContact(contact.id))?.name, 'Ada L.');
@@ -65,9 +77,15 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         await tx.claimIdentityKeys(b.id, ['phone:+14155550100']);
         await tx.claimIdentityKeys(a.id, ['phone:+14155550100']);
       });
-      assert.equal((await store.findContactIdsByIdentityKeys(['phone:+14155550100'])).get('phone:+14155550100'), a.id);
+      assert.equal(
+        (await store.findContactIdsByIdentityKeys(['phone:+14155550100'])).get('phone:+14155550100'),
+        a.id,
+      );
       const page = await store.listContacts();
-      assert.deepEqual(page.items.map((x) => x.id), [a.id, b.id]);
+      assert.deepEqual(
+        page.items.map((x) => x.id),
+        [a.id, b.id],
+      );
     }),
     c('rolls a failed transaction back entirely', async (store) => {
       const contact = makeContact();
@@ -85,13 +103,30 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
     c('dedups messages on (channel, external id) and finds them by it', async (store) => {
       const contact = makeContact();
       const conversation = makeConversation({ contactIds: [contact.id] });
-      const first = makeMessage({ conversationId: conversation.id, contactId: contact.id, external: { id: 'SM1' } });
-      const again = makeMessage({ conversationId: conversation.id, contactId: contact.id, external: { id: 'SM1' } });
-      const otherChannel = makeMessage({ conversationId: conversation.id, contactId: contact.id, channel: 'whatsapp', external: { id: 'SM1' } });
+      const first = makeMessage({
+        conversationId: conversation.id,
+        contactId: contact.id,
+        external: { id: 'SM1' },
+      });
+      const again = makeMessage({
+        conversationId: conversation.id,
+        contactId: contact.id,
+        external: { id: 'SM1' },
+      });
+      const otherChannel = makeMessage({
+        conversationId: conversation.id,
+        contactId: contact.id,
+        channel: 'whatsapp',
+        external: { id: 'SM1' },
+      });
       const results = await store.transaction(async (tx) => {
         await tx.insertContact(contact);
         await tx.insertConversation(conversation);
-        return [await tx.insertMessage(first), await tx.insertMessage(again), await tx.insertMessage(otherChannel)];
+        return [
+          await tx.insertMessage(first),
+          await tx.insertMessage(again),
+          await tx.insertMessage(otherChannel),
+        ];
       });
       assert.deepEqual(results, [true, false, true]);
       assert.equal((await store.findMessageByExternalId('sms', 'SM1'))?.id, first.id);
@@ -101,7 +136,11 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
     c('re-indexes a message whose external id changed', async (store) => {
       const contact = makeContact();
       const conversation = makeConversation({ contactIds: [contact.id] });
-      const m = makeMessage({ conversationId: conversation.id, contactId: contact.id, external: { id: 'pending:1' } });
+      const m = makeMessage({
+        conversationId: conversation.id,
+        contactId: contact.id,
+        external: { id: 'pending:1' },
+      });
       await store.transaction(async (tx) => {
         await tx.insertContact(contact);
         await tx.insertConversation(conversation);
@@ -123,12 +162,21 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         for (const m of messages) await tx.insertMessage(m);
       });
       const first = await store.listMessages(conversation.id, { limit: 2 });
-      assert.deepEqual(first.items.map((m) => m.text), ['m1', 'm2']);
+      assert.deepEqual(
+        first.items.map((m) => m.text),
+        ['m1', 'm2'],
+      );
       assert.ok(first.nextCursor);
       const second = await store.listMessages(conversation.id, { limit: 2, cursor: first.nextCursor! });
-      assert.deepEqual(second.items.map((m) => m.text), ['m3', 'm4']);
+      assert.deepEqual(
+        second.items.map((m) => m.text),
+        ['m3', 'm4'],
+      );
       const third = await store.listMessages(conversation.id, { limit: 2, cursor: second.nextCursor! });
-      assert.deepEqual(third.items.map((m) => m.text), ['m5']);
+      assert.deepEqual(
+        third.items.map((m) => m.text),
+        ['m5'],
+      );
       assert.equal(third.nextCursor, undefined);
     }),
     c('lists conversations by last activity, filtered and paginated, without tombstones', async (store) => {
@@ -146,14 +194,31 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         for (const cv of convs) await tx.insertConversation(cv);
       });
       const all = await store.listConversations();
-      assert.deepEqual(all.items.map((x) => x.id), [convs[1]!.id, convs[2]!.id, convs[0]!.id]);
+      assert.deepEqual(
+        all.items.map((x) => x.id),
+        [convs[1]!.id, convs[2]!.id, convs[0]!.id],
+      );
       const page1 = await store.listConversations({ limit: 1 });
       const page2 = await store.listConversations({ limit: 1, cursor: page1.nextCursor! });
-      assert.deepEqual([...page1.items, ...page2.items].map((x) => x.id), [convs[1]!.id, convs[2]!.id]);
-      assert.deepEqual((await store.listConversations({ status: 'open' })).items.map((x) => x.id), [convs[2]!.id, convs[0]!.id]);
-      assert.deepEqual((await store.listConversations({ contactId: other.id })).items.map((x) => x.id), [convs[2]!.id]);
-      const ofContact = await store.listConversationsOfContacts([contact.id], { statuses: ['open', 'pending'] });
-      assert.deepEqual(ofContact.map((x) => x.id), [convs[0]!.id]);
+      assert.deepEqual(
+        [...page1.items, ...page2.items].map((x) => x.id),
+        [convs[1]!.id, convs[2]!.id],
+      );
+      assert.deepEqual(
+        (await store.listConversations({ status: 'open' })).items.map((x) => x.id),
+        [convs[2]!.id, convs[0]!.id],
+      );
+      assert.deepEqual(
+        (await store.listConversations({ contactId: other.id })).items.map((x) => x.id),
+        [convs[2]!.id],
+      );
+      const ofContact = await store.listConversationsOfContacts([contact.id], {
+        statuses: ['open', 'pending'],
+      });
+      assert.deepEqual(
+        ofContact.map((x) => x.id),
+        [convs[0]!.id],
+      );
     }),
     c('maps thread keys to one conversation and moves them on claim', async (store) => {
       const a = makeConversation();
@@ -164,9 +229,14 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         await tx.claimThreadKeys(a.id, ['email:1@x', 'email:2@x']);
         await tx.claimThreadKeys(b.id, ['email:3@x']);
       });
-      assert.deepEqual((await store.findConversationIdsByThreadKeys(['email:2@x', 'email:9@x'])).sort(), [a.id]);
+      assert.deepEqual((await store.findConversationIdsByThreadKeys(['email:2@x', 'email:9@x'])).sort(), [
+        a.id,
+      ]);
       await store.transaction((tx) => tx.claimThreadKeys(b.id, ['email:2@x']));
-      assert.deepEqual((await store.findConversationIdsByThreadKeys(['email:1@x', 'email:2@x'])).sort(), [a.id, b.id].sort());
+      assert.deepEqual(
+        (await store.findConversationIdsByThreadKeys(['email:1@x', 'email:2@x'])).sort(),
+        [a.id, b.id].sort(),
+      );
     }),
     c('moves messages between conversations and reassigns contacts', async (store) => {
       const a = makeContact();
@@ -185,7 +255,10 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         await tx.moveMessages(c1.id, c2.id);
         await tx.reassignContact(b.id, a.id);
       });
-      assert.deepEqual((await store.listMessages(c2.id)).items.map((m) => m.id).sort(), [m1.id, m2.id].sort());
+      assert.deepEqual(
+        (await store.listMessages(c2.id)).items.map((m) => m.id).sort(),
+        [m1.id, m2.id].sort(),
+      );
       assert.equal((await store.listMessages(c1.id)).items.length, 0);
       assert.equal((await store.getMessage(m2.id))?.contactId, a.id);
       assert.deepEqual((await store.getConversation(c2.id))?.contactIds, [a.id]);
@@ -199,23 +272,41 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         channel: 'voice',
         text: '',
         sentAt: T(2),
-        transcript: { turns: [{ speaker: 'customer', text: 'My parcel never arrived', startMs: 0, endMs: 900 }] },
+        transcript: {
+          turns: [{ speaker: 'customer', text: 'My parcel never arrived', startMs: 0, endMs: 900 }],
+        },
       });
-      const sms = makeMessage({ conversationId: cv.id, contactId: contact.id, text: 'Where is my PARCEL?', sentAt: T(1) });
+      const sms = makeMessage({
+        conversationId: cv.id,
+        contactId: contact.id,
+        text: 'Where is my PARCEL?',
+        sentAt: T(1),
+      });
       await store.transaction(async (tx) => {
         await tx.insertContact(contact);
         await tx.insertConversation(cv);
         await tx.insertMessage(call);
         await tx.insertMessage(sms);
       });
-      assert.deepEqual((await store.searchMessages('parcel')).items.map((m) => m.id), [call.id, sms.id]);
-      assert.deepEqual((await store.searchMessages('never arrived')).items.map((m) => m.id), [call.id]);
+      assert.deepEqual(
+        (await store.searchMessages('parcel')).items.map((m) => m.id),
+        [call.id, sms.id],
+      );
+      assert.deepEqual(
+        (await store.searchMessages('never arrived')).items.map((m) => m.id),
+        [call.id],
+      );
       assert.deepEqual((await store.searchMessages('parcel refund')).items, []);
       assert.deepEqual((await store.searchMessages('   ')).items, []);
     }),
     c('keeps pending events until deleted', async (store) => {
-      const event = { type: 'status' as const, status: { channel: 'sms', externalId: 'SM9', status: 'delivered' as const, at: T(1) } };
-      await store.transaction((tx) => tx.addPendingEvent({ channel: 'sms', externalId: 'SM9', event, receivedAt: T(1) }));
+      const event = {
+        type: 'status' as const,
+        status: { channel: 'sms', externalId: 'SM9', status: 'delivered' as const, at: T(1) },
+      };
+      await store.transaction((tx) =>
+        tx.addPendingEvent({ channel: 'sms', externalId: 'SM9', event, receivedAt: T(1) }),
+      );
       const pending = await store.listPendingEvents('sms', 'SM9');
       assert.equal(pending.length, 1);
       assert.deepEqual(pending[0]!.event, event);
@@ -223,18 +314,48 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
       assert.deepEqual(await store.listPendingEvents('sms', 'SM9'), []);
     }),
     c('keeps rejected payloads with their error', async (store) => {
-      await store.insertRejected({ id: 'rej_1', channel: 'sms', receivedAt: T(1), error: { code: 'WEBHOOK_PARSE', message: 'no From' }, raw: 'Body=hi' });
+      await store.insertRejected({
+        id: 'rej_1',
+        channel: 'sms',
+        receivedAt: T(1),
+        error: { code: 'WEBHOOK_PARSE', message: 'no From' },
+        raw: 'Body=hi',
+      });
       await store.transaction((tx) =>
-        tx.insertRejected({ id: 'rej_2', channel: 'whatsapp', receivedAt: T(2), error: { code: 'VALIDATION', message: 'bad' }, raw: { a: 1 } }),
+        tx.insertRejected({
+          id: 'rej_2',
+          channel: 'whatsapp',
+          receivedAt: T(2),
+          error: { code: 'VALIDATION', message: 'bad' },
+          raw: { a: 1 },
+        }),
       );
       const page = await store.listRejected();
-      assert.deepEqual(page.items.map((r) => [r.id, r.raw]), [['rej_1', 'Body=hi'], ['rej_2', { a: 1 }]]);
+      assert.deepEqual(
+        page.items.map((r) => [r.id, r.raw]),
+        [
+          ['rej_1', 'Body=hi'],
+          ['rej_2', { a: 1 }],
+        ],
+      );
     }),
     c('runs the hub: one contact for SMS and WhatsApp of one number, one conversation', async (store) => {
       const hub = createHub({ store, clock: () => new Date(T(100)) });
-      await hub.ingest(inboundMessage({ channel: 'sms', from: { kind: 'phone', value: '+14155550100' }, sentAt: T(1), external: { id: 'SM1' } }));
+      await hub.ingest(
+        inboundMessage({
+          channel: 'sms',
+          from: { kind: 'phone', value: '+14155550100' },
+          sentAt: T(1),
+          external: { id: 'SM1' },
+        }),
+      );
       const wa = await hub.ingest(
-        inboundMessage({ channel: 'whatsapp', from: { kind: 'whatsapp', value: '14155550100' }, sentAt: T(5), external: { id: 'wamid.1' } }),
+        inboundMessage({
+          channel: 'whatsapp',
+          from: { kind: 'whatsapp', value: '14155550100' },
+          sentAt: T(5),
+          external: { id: 'wamid.1' },
+        }),
       );
       assert.equal(wa.type, 'message');
       if (wa.type !== 'message') return;
@@ -242,15 +363,30 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
       assert.deepEqual(wa.conversation.channels, ['sms', 'whatsapp']);
       assert.equal((await store.listContacts()).items.length, 1);
       const again = await hub.ingest(
-        inboundMessage({ channel: 'whatsapp', from: { kind: 'whatsapp', value: '14155550100' }, sentAt: T(5), external: { id: 'wamid.1' } }),
+        inboundMessage({
+          channel: 'whatsapp',
+          from: { kind: 'whatsapp', value: '14155550100' },
+          sentAt: T(5),
+          external: { id: 'wamid.1' },
+        }),
       );
       assert.equal(again.type === 'message' && again.duplicate, true);
     }),
     c('stays consistent under concurrent ingests of a new customer on two channels', async (store) => {
       const hub = createHub({ store, clock: () => new Date(T(100)) });
       const events = [
-        inboundMessage({ channel: 'sms', from: { kind: 'phone', value: '+14155550111' }, sentAt: T(1), external: { id: 'SMc1' } }),
-        inboundMessage({ channel: 'whatsapp', from: { kind: 'whatsapp', value: '14155550111' }, sentAt: T(1), external: { id: 'wamid.c1' } }),
+        inboundMessage({
+          channel: 'sms',
+          from: { kind: 'phone', value: '+14155550111' },
+          sentAt: T(1),
+          external: { id: 'SMc1' },
+        }),
+        inboundMessage({
+          channel: 'whatsapp',
+          from: { kind: 'whatsapp', value: '14155550111' },
+          sentAt: T(1),
+          external: { id: 'wamid.c1' },
+        }),
       ];
       await Promise.all([...events, ...events].map((e) => hub.ingest(e)));
       const contacts = (await store.listContacts()).items;

@@ -13,7 +13,9 @@ export async function readBody(request: Request, options: ReadBodyOptions = {}):
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new PayloadTooLargeError(`Request body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
+    throw new PayloadTooLargeError(`Request body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, {
+      limit: maxBytes,
+    });
   }
   if (!request.body) return '';
   const reader = request.body.getReader();

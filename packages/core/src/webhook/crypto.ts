@@ -1,7 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
 /** HMAC-SHA256 of `data` with `secret`, in the encoding asked for. */
-export function hmacSha256(secret: string | Uint8Array, data: string | Uint8Array, encoding: 'hex' | 'base64' = 'hex'): string {
+export function hmacSha256(
+  secret: string | Uint8Array,
+  data: string | Uint8Array,
+  encoding: 'hex' | 'base64' = 'hex',
+): string {
   return createHmac('sha256', secret).update(data).digest(encoding);
 }
 

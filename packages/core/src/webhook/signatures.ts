@@ -40,7 +40,9 @@ function urlVariants(url: string): string[] {
 
 /** Computes X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by the sorted form params. */
 export function twilioSignature(authToken: string, url: string, params: FormParams = {}): string {
-  return createHmac('sha1', authToken).update(url + sortedParamString(params), 'utf8').digest('base64');
+  return createHmac('sha1', authToken)
+    .update(url + sortedParamString(params), 'utf8')
+    .digest('base64');
 }
 
 export interface TwilioSignatureInput {
@@ -93,7 +95,11 @@ export function metaSignature(appSecret: string, rawBody: string | Uint8Array): 
 }
 
 /** Verifies Meta's X-Hub-Signature-256 (WhatsApp Cloud, Messenger, Instagram) in constant time. */
-export function verifyMetaSignature(appSecret: string, rawBody: string | Uint8Array, header: string | null | undefined): boolean {
+export function verifyMetaSignature(
+  appSecret: string,
+  rawBody: string | Uint8Array,
+  header: string | null | undefined,
+): boolean {
   if (!header || !appSecret) return false;
   return timingSafeEqualString(metaSignature(appSecret, rawBody), header.trim().toLowerCase());
 }
