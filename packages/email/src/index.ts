@@ -1,0 +1,20 @@
+/**
+ * @omnithread/email — email in and out for Omnithread: MIME parsing (postal-mime), JWZ / RFC 5256
+ * threading, quoted-reply and signature stripping, streaming eml/mbox import, IMAP listen
+ * (imapflow), sending (nodemailer) and inbound-parse webhooks (SendGrid, Mailgun, Postmark).
+ */
+export { type ParseEmailOptions, parseEmail } from './mime/email.js';
+export { bracket, emailThreadKey, normalizeMessageId, parseIdList } from './mime/ids.js';
+export { checkLimits, DEFAULT_LIMITS, type ParseLimits } from './mime/limits.js';
+export { syntheticMessageId, type ToMessageOptions, toInboundMessage } from './mime/message.js';
+export { type ParseMimeOptions, parseMime } from './mime/parse.js';
+export { htmlToText } from './mime/text.js';
+export type { EmailAddress, EmailWarningCode, ParsedAttachment, ParsedEmail, RawMime } from './mime/types.js';
+export { type ExtractedContent, extractNewContent } from './reply/extract.js';
+export {
+  type AuthenticationResults,
+  type AuthenticationTrustOptions,
+  type AuthResult,
+  parseAuthenticationResults,
+  trustFromAuthenticationResults,
+} from './trust/authres.js';
