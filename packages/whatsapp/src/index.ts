@@ -1,0 +1,17 @@
+/**
+ * @omnithread/whatsapp — WhatsApp for Omnithread. The Cloud API lives in `@omnithread/whatsapp/cloud`
+ * and whatsapp-web.js linked devices in `@omnithread/whatsapp/web`; both are re-exported here.
+ */
+export {
+  CUSTOMER_SERVICE_WINDOW_MS,
+  createWhatsAppCloudAdapter,
+  customerServiceWindow,
+  fetchMedia,
+  importers,
+  parseCloudWebhook,
+  type ReactionRequest,
+  type WhatsAppCloudAdapter,
+  type WhatsAppCloudConfig,
+  whatsappCloudImporter,
+} from './cloud/index.js';
+export { createWhatsAppWebAdapter, type WhatsAppWebAdapter, type WhatsAppWebConfig } from './web/index.js';
