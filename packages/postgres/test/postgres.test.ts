@@ -8,7 +8,7 @@ import {
   postgresUnavailable,
   startTestServer,
   type TestServer,
-} from './helpers/pg-server.js';
+} from '../harness/pg-server.mjs';
 
 const unavailable = postgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run in CI: ${unavailable}`);
@@ -16,7 +16,7 @@ if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run 
 describe.skipIf(unavailable)(
   `postgresStore conformance${unavailable ? ` (skipped: ${unavailable})` : ''}`,
   () => {
-    let server: TestServer;
+    let server: Awaited<ReturnType<typeof startTestServer>>;
     const template = databaseName('omnithread_tmpl');
     const databases = new Map<Store, string>();
     beforeAll(async () => {

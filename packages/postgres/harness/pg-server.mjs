@@ -5,17 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 
-/** A PostgreSQL server for tests: a throwaway cluster, or the one OMNITHREAD_TEST_PG_URL names. */
-export interface TestServer {
-  /** A URL of the server's admin database (`postgres`). */
-  adminUrl: string;
-  /** The URL of another database on the same server. */
-  urlOf(database: string): string;
-  stop(): Promise<void>;
-}
+// A PostgreSQL server for the tests and the benchmark: a throwaway cluster in a temp directory, or
+// the server OMNITHREAD_TEST_PG_URL names. Plain JavaScript so the benchmark runs it with node alone.
+//
+// A server is { adminUrl, urlOf(database), stop() }: adminUrl points at the `postgres` database.
 
 /** Where Debian keeps initdb and pg_ctl (not on PATH), newest version first. */
-export function findPostgresBin(): string | undefined {
+export function findPostgresBin() {
   const onPath = spawnSync('sh', ['-c', 'command -v pg_ctl'], { encoding: 'utf8' }).stdout.trim();
   if (onPath && existsSync(join(onPath, '..', 'initdb'))) return join(onPath, '..');
   const root = '/usr/lib/postgresql';
@@ -27,7 +23,7 @@ export function findPostgresBin(): string | undefined {
 }
 
 /** Why real-PostgreSQL tests cannot run here, or undefined when they can. */
-export function postgresUnavailable(): string | undefined {
+export function postgresUnavailable() {
   if (process.env.OMNITHREAD_TEST_PG_URL) return undefined;
   if (!findPostgresBin())
     return 'PostgreSQL binaries (initdb, pg_ctl) not found: run packages/postgres/ci/setup.sh or set OMNITHREAD_TEST_PG_URL';
@@ -37,18 +33,18 @@ export function postgresUnavailable(): string | undefined {
   return undefined;
 }
 
-async function freePort(): Promise<number> {
+async function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
+      const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
-const withDatabase = (url: string, database: string) => {
+const withDatabase = (url, database) => {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
@@ -59,7 +55,7 @@ const withDatabase = (url: string, database: string) => {
  * fsync: a test server), as user `postgres` when we are root. `stop()` stops it and removes the
  * directory. With OMNITHREAD_TEST_PG_URL set, that server is used and left running.
  */
-export async function startTestServer(): Promise<TestServer> {
+export async function startTestServer() {
   const external = process.env.OMNITHREAD_TEST_PG_URL;
   if (external)
     return { adminUrl: external, urlOf: (db) => withDatabase(external, db), stop: async () => undefined };
@@ -73,11 +69,11 @@ export async function startTestServer(): Promise<TestServer> {
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
     chownSync(dir, uid, gid);
   }
-  const run = (tool: string, args: string[]) => {
+  const run = (tool, args) => {
     const [cmd, argv] = asRoot
       ? ['runuser', ['-u', 'postgres', '--', join(bin, tool), ...args]]
       : [join(bin, tool), args];
-    return execFileSync(cmd as string, argv as string[], {
+    return execFileSync(cmd, argv, {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       cwd: dir,
@@ -126,7 +122,7 @@ export async function startTestServer(): Promise<TestServer> {
 }
 
 /** Runs statements on the server's admin database (CREATE DATABASE cannot run in a transaction). */
-export async function admin(server: TestServer, ...statements: string[]): Promise<void> {
+export async function admin(server, ...statements) {
   const client = new pg.Client({ connectionString: server.adminUrl });
   await client.connect();
   try {
@@ -138,5 +134,4 @@ export async function admin(server: TestServer, ...statements: string[]): Promis
 
 let counter = 0;
 /** A fresh database name, unique across test files and processes. */
-export const databaseName = (prefix: string) =>
-  `${prefix}_${process.pid}_${++counter}_${Date.now().toString(36)}`;
+export const databaseName = (prefix) => `${prefix}_${process.pid}_${++counter}_${Date.now().toString(36)}`;

@@ -1,0 +1,65 @@
+// One writer process: opens a store, ingests journey events through the hub, reports over IPC.
+// Used by the multi-process and crash tests (bundled from sources) and by the benchmark (on dist).
+//
+// argv[2] is JSON: { store: { kind: 'postgres', url } | { kind: 'pglite', dir } | { kind: 'memory' },
+//   journey: { phoneCustomers, emailThreads }, seed, duplicateEvery, partition?: { index, of },
+//   stallAt?: n (hang inside the n-th ingest's transaction, after the contact is written),
+//   waitForGo?: true (wait for a 'go' message before ingesting) }
+import { createHub, defaultRules, memoryStore } from '@omnithread/core';
+import { pgliteStore, postgresStore } from '@omnithread/postgres';
+import { deliveries, JOURNEY_NOW, journeyEvents } from './journey.mjs';
+
+const config = JSON.parse(process.argv[2] ?? '{}');
+const send = (message) => new Promise((resolve) => process.send(message, undefined, undefined, resolve));
+
+async function openConfiguredStore(spec) {
+  if (spec.kind === 'postgres') return postgresStore({ connectionString: spec.url, maxConnections: 2 });
+  if (spec.kind === 'pglite') return pgliteStore({ dir: spec.dir });
+  if (spec.kind === 'memory') return memoryStore();
+  throw new Error(`unknown store kind ${spec.kind}`);
+}
+
+async function main() {
+  const store = await openConfiguredStore(config.store);
+  let current = 0;
+  // Placement runs after the sender's contact and identity keys are written in the transaction:
+  // a process killed while this rule waits dies holding a half-done transaction.
+  const stall = {
+    name: 'test-stall',
+    async place() {
+      if (current === config.stallAt) {
+        await send({ type: 'stalled', at: current });
+        await new Promise(() => undefined);
+      }
+      return undefined;
+    },
+  };
+  const hub = createHub({
+    store,
+    clock: () => JOURNEY_NOW,
+    ...(config.stallAt === undefined ? {} : { rules: [stall, ...defaultRules()] }),
+  });
+  let events = deliveries(journeyEvents(config.journey), {
+    seed: config.seed ?? 1,
+    duplicateEvery: config.duplicateEvery ?? 0,
+  });
+  if (config.partition) events = events.filter((_, i) => i % config.partition.of === config.partition.index);
+  await send({ type: 'ready', events: events.length });
+  if (config.waitForGo) await new Promise((resolve) => process.once('message', resolve));
+  const started = performance.now();
+  for (const event of events) {
+    current++;
+    await hub.ingest(event);
+  }
+  const ms = performance.now() - started;
+  await send({ type: 'done', ingested: events.length, ms });
+  await hub.close();
+}
+
+main().then(
+  () => process.exit(0),
+  async (error) => {
+    await send({ type: 'error', message: String(error?.stack ?? error) });
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+import { createHub, memoryStore, type Store } from '@omnithread/core';
+import { postgresStore } from '@omnithread/postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deliveries, JOURNEY_NOW, journeyEvents } from '../harness/journey.mjs';
+import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
+import { NO_ORPHANS, orphanCounts, snapshot } from './helpers/snapshot.js';
+import { buildWorker, Worker } from './helpers/workers.js';
+
+const unavailable = postgresUnavailable();
+if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run in CI: ${unavailable}`);
+
+const JOURNEY = { phoneCustomers: 20, emailThreads: 10 };
+const WRITERS = 8;
+
+async function ingestAll(store: Store, events: unknown[]) {
+  const hub = createHub({ store, clock: () => JOURNEY_NOW });
+  for (const event of events) await hub.ingest(event as Parameters<typeof hub.ingest>[0]);
+}
+
+describe.skipIf(unavailable)('8 processes ingesting into one PostgreSQL', () => {
+  let server: Awaited<ReturnType<typeof startTestServer>>;
+  let worker: string;
+  beforeAll(async () => {
+    [server, worker] = await Promise.all([startTestServer(), buildWorker()]);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  it('ends exactly as one process ingesting once: no duplicate contact, conversation or message', async () => {
+    const shared = databaseName('omnithread_mp');
+    const single = databaseName('omnithread_sp');
+    await admin(server, `CREATE DATABASE ${shared}`, `CREATE DATABASE ${single}`);
+
+    // Every writer delivers the whole journey in its own order, some events twice, all at once;
+    // they also race to migrate the empty database.
+    const workers = Array.from(
+      { length: WRITERS },
+      (_, i) =>
+        new Worker(worker, {
+          store: { kind: 'postgres', url: server.urlOf(shared) },
+          journey: JOURNEY,
+          seed: 101 + i,
+          duplicateEvery: 4,
+          waitForGo: true,
+        }),
+    );
+    await Promise.all(workers.map((w) => w.next('ready')));
+    for (const w of workers) w.child.send('go');
+    const done = await Promise.all(workers.map((w) => w.next('done')));
+    expect(done.every((d) => Number(d.ingested) > journeyEvents(JOURNEY).length)).toBe(true);
+
+    const reference = await postgresStore({ connectionString: server.urlOf(single) });
+    await ingestAll(reference, journeyEvents(JOURNEY));
+    const expected = await snapshot(reference);
+    await reference.close();
+
+    const store = await postgresStore({ connectionString: server.urlOf(shared) });
+    const actual = await snapshot(store);
+    await store.close();
+
+    expect(actual).toEqual(expected);
+    // The reference itself is what the journey means: one contact per phone (SMS + WhatsApp) and
+    // per email sender, one conversation each, six messages per phone customer and three per thread.
+    expect(expected.contacts).toHaveLength(JOURNEY.phoneCustomers + JOURNEY.emailThreads);
+    expect(expected.contacts.filter((ids) => ids.length === 2)).toHaveLength(JOURNEY.phoneCustomers);
+    expect(expected.conversations).toHaveLength(JOURNEY.phoneCustomers + JOURNEY.emailThreads);
+    expect(expected.messages).toBe(JOURNEY.phoneCustomers * 6 + JOURNEY.emailThreads * 3);
+    const replies = Object.entries(expected.statuses).filter(([key]) => key.startsWith('sms:SMout'));
+    expect(replies).toHaveLength(JOURNEY.phoneCustomers);
+    for (const [, s] of replies) expect(s.status).toBe('delivered');
+    expect(await orphanCounts(server.urlOf(shared))).toEqual(NO_ORPHANS);
+
+    // And the same as the in-memory store fed one shuffled, duplicated delivery.
+    const memory = memoryStore();
+    await ingestAll(memory, deliveries(journeyEvents(JOURNEY), { seed: 7, duplicateEvery: 3 }));
+    expect(await snapshot(memory)).toEqual(expected);
+    await admin(server, `DROP DATABASE ${shared}`, `DROP DATABASE ${single}`);
+  }, 180_000);
+});
