@@ -3,7 +3,8 @@
 //
 // argv[2] is JSON: { store: { kind: 'postgres', url } | { kind: 'pglite', dir } | { kind: 'memory' },
 //   journey: { phoneCustomers, emailThreads }, seed, duplicateEvery, partition?: { index, of },
-//   stallAt?: n (hang inside the n-th ingest's transaction, after the contact is written),
+//   stallAt?: n (hang inside the transaction of the first message at or after the n-th delivery whose
+//     sender is new, after its contact and identity keys are written),
 //   waitForGo?: true (wait for a 'go' message before ingesting) }
 import { createHub, defaultRules, memoryStore } from '@omnithread/core';
 import { pgliteStore, postgresStore } from '@omnithread/postgres';
@@ -26,9 +27,15 @@ async function main() {
   // a process killed while this rule waits dies holding a half-done transaction.
   const stall = {
     name: 'test-stall',
-    async place() {
-      if (current === config.stallAt) {
-        await send({ type: 'stalled', at: current });
+    async place(context) {
+      if (config.stallAt !== undefined && current >= config.stallAt && context.resolution.created) {
+        const { channel, external } = context.message;
+        await send({
+          type: 'stalled',
+          at: current,
+          message: `${channel}:${external.id}`,
+          identity: context.contact.identities[0],
+        });
         await new Promise(() => undefined);
       }
       return undefined;

@@ -2,13 +2,7 @@ import type { Store } from '@omnithread/core';
 import { storeConformanceCases } from '@omnithread/core/testing';
 import { postgresStore } from '@omnithread/postgres';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import {
-  admin,
-  databaseName,
-  postgresUnavailable,
-  startTestServer,
-  type TestServer,
-} from '../harness/pg-server.mjs';
+import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
 
 const unavailable = postgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run in CI: ${unavailable}`);
