@@ -91,7 +91,12 @@ export function buildTranscript(parsed: ParsedCall, options: TranscriptOptions =
     const { text, spans } = redactText(turn.text, options.redact);
     turnSpans.push(spans);
     redactions.push(...toRedactions(spans, `transcript.turns[${i}].text`));
-    const out: TranscriptTurn = { speaker: roles[i]!, text, startMs: turn.startMs ?? 0, endMs: turn.endMs ?? 0 };
+    const out: TranscriptTurn = {
+      speaker: roles[i]!,
+      text,
+      startMs: turn.startMs ?? 0,
+      endMs: turn.endMs ?? 0,
+    };
     if (turn.label !== undefined) out.speakerLabel = turn.label;
     if (turn.confidence !== undefined) out.confidence = turn.confidence;
     if (turn.sentiment !== undefined) out.sentiment = turn.sentiment;
@@ -104,7 +109,8 @@ export function buildTranscript(parsed: ParsedCall, options: TranscriptOptions =
   for (const [i, turn] of turns.entries()) {
     const prefix = `${speakerName(turn.speaker, turn.speakerLabel)}: `;
     const base = offset + prefix.length;
-    for (const s of turnSpans[i]!) textRedactions.push({ kind: s.kind, field: 'text', start: base + s.start, end: base + s.end });
+    for (const s of turnSpans[i]!)
+      textRedactions.push({ kind: s.kind, field: 'text', start: base + s.start, end: base + s.end });
     const line = prefix + turn.text;
     lines.push(line);
     offset += line.length + 1;
@@ -116,12 +122,19 @@ export function buildTranscript(parsed: ParsedCall, options: TranscriptOptions =
 }
 
 /** A phone identity when `value` is a number; otherwise an opaque caller id, with a warning. */
-export function phoneIdentity(value: string | undefined, region: CountryCode | undefined, warnings: string[], role: string): Identity | undefined {
+export function phoneIdentity(
+  value: string | undefined,
+  region: CountryCode | undefined,
+  warnings: string[],
+  role: string,
+): Identity | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   try {
     return { kind: 'phone', value: normalizePhone(value, region) };
   } catch {
-    warnings.push(`the ${role} ${JSON.stringify(value.slice(0, 64))} is not a phone number: kept as an opaque voice-caller id`);
+    warnings.push(
+      `the ${role} ${JSON.stringify(value.slice(0, 64))} is not a phone number: kept as an opaque voice-caller id`,
+    );
     return { kind: 'voice-caller', value: value.trim().slice(0, 512) };
   }
 }
@@ -140,13 +153,21 @@ function contentId(parsed: ParsedCall): string {
 }
 
 export function externalIdOf(parsed: ParsedCall, options: TranscriptOptions): string {
-  return options.callId ?? parsed.callId ?? (parsed.transcriptId ? `${parsed.source}:${parsed.transcriptId}` : contentId(parsed));
+  return (
+    options.callId ??
+    parsed.callId ??
+    (parsed.transcriptId ? `${parsed.source}:${parsed.transcriptId}` : contentId(parsed))
+  );
 }
 
 export class MissingStartError extends Error {}
 
 /** The call facts of a parsed transcript, for `message.call` and `enrich` events. */
-export function callInfoOf(parsed: ParsedCall, options: TranscriptOptions, startedAt: string | undefined): CallInfo {
+export function callInfoOf(
+  parsed: ParsedCall,
+  options: TranscriptOptions,
+  startedAt: string | undefined,
+): CallInfo {
   const call: CallInfo = {};
   const callId = options.callId ?? parsed.callId;
   if (callId) call.callId = callId;
@@ -167,7 +188,10 @@ export function toVoiceEvent(parsed: ParsedCall, options: TranscriptOptions, raw
   const warnings = [...parsed.warnings, ...built.warnings];
   const optionStart = toIso(options.startedAt);
   const startedAt = optionStart ?? toIso(parsed.startedAt);
-  if (!startedAt) throw new MissingStartError(`the ${parsed.source} transcript carries no call start time: pass \`startedAt\``);
+  if (!startedAt)
+    throw new MissingStartError(
+      `the ${parsed.source} transcript carries no call start time: pass \`startedAt\``,
+    );
   if (!optionStart && parsed.startedAtNote) warnings.push(parsed.startedAtNote);
   const direction: Direction = parsed.direction ?? options.direction ?? 'inbound';
   const externalId = externalIdOf(parsed, options);
@@ -175,7 +199,10 @@ export function toVoiceEvent(parsed: ParsedCall, options: TranscriptOptions, raw
   const customerNumber = phoneIdentity(options.from ?? parsed.from, region, warnings, 'caller');
   const businessNumber = phoneIdentity(options.to ?? parsed.to, region, warnings, 'called number');
   const customer = customerNumber ?? { kind: 'voice-caller', value: `unknown:${externalId}`.slice(0, 512) };
-  if (!customerNumber) warnings.push('the transcript names no caller number: pass `from` to join the contact of their SMS and WhatsApp');
+  if (!customerNumber)
+    warnings.push(
+      'the transcript names no caller number: pass `from` to join the contact of their SMS and WhatsApp',
+    );
   const business = businessNumber ?? { kind: 'voice-endpoint', value: 'unknown' };
   const message: InboundMessage = {
     channel: CHANNEL,
@@ -197,7 +224,10 @@ export function toVoiceEvent(parsed: ParsedCall, options: TranscriptOptions, raw
 }
 
 /** What is kept of a payload whose content was redacted: where it came from and a digest to match it. */
-export function redactedRawReference(raw: unknown, source: string): { redacted: true; source: string; sha256: string } {
+export function redactedRawReference(
+  raw: unknown,
+  source: string,
+): { redacted: true; source: string; sha256: string } {
   const text = typeof raw === 'string' ? raw : (JSON.stringify(raw) ?? '');
   return { redacted: true, source, sha256: createHash('sha256').update(text).digest('hex') };
 }

@@ -32,10 +32,13 @@ const DIGIT_WORDS: Record<string, string> = {
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])/g;
 const SSN = /(?<!\d)\d{3}([- ])\d{2}\1\d{4}(?!\d)/g;
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/g;
-const PHONE = /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}(?!\d)|(?<![\w+])\+\d{8,15}(?!\d)/g;
-const CVV = /\b(?:security code|cvv2?|cvc2?|card verification(?: code| value)?)\b[^\d\n]{0,24}(\d{3,4})(?!\d)/gi;
+const PHONE =
+  /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}(?!\d)|(?<![\w+])\+\d{8,15}(?!\d)/g;
+const CVV =
+  /\b(?:security code|cvv2?|cvc2?|card verification(?: code| value)?)\b[^\d\n]{0,24}(\d{3,4})(?!\d)/gi;
 // A run of spoken digits ("four one five, five five five…"), words separated by spaces, commas or dashes.
-const SPOKEN = /\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)(?:[\s,.-]{1,3}(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)){6,}\b/gi;
+const SPOKEN =
+  /\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)(?:[\s,.-]{1,3}(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)){6,}\b/gi;
 
 /** The Luhn checksum of a digit string, as every payment card number carries. */
 export function luhnValid(digits: string): boolean {
@@ -65,12 +68,19 @@ function collect(text: string, kinds: ReadonlySet<RedactionKind>): Match[] {
   if (kinds.has('card')) {
     for (const m of text.matchAll(CARD)) {
       const digits = m[0].replace(/\D/g, '');
-      if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits)) found.push({ kind: 'card', start: m.index, end: m.index + m[0].length });
+      if (digits.length >= 13 && digits.length <= 19 && luhnValid(digits))
+        found.push({ kind: 'card', start: m.index, end: m.index + m[0].length });
     }
   }
-  if (kinds.has('ssn')) for (const m of text.matchAll(SSN)) found.push({ kind: 'ssn', start: m.index, end: m.index + m[0].length });
-  if (kinds.has('email')) for (const m of text.matchAll(EMAIL)) found.push({ kind: 'email', start: m.index, end: m.index + m[0].length });
-  if (kinds.has('phone')) for (const m of text.matchAll(PHONE)) found.push({ kind: 'phone', start: m.index, end: m.index + m[0].length });
+  if (kinds.has('ssn'))
+    for (const m of text.matchAll(SSN))
+      found.push({ kind: 'ssn', start: m.index, end: m.index + m[0].length });
+  if (kinds.has('email'))
+    for (const m of text.matchAll(EMAIL))
+      found.push({ kind: 'email', start: m.index, end: m.index + m[0].length });
+  if (kinds.has('phone'))
+    for (const m of text.matchAll(PHONE))
+      found.push({ kind: 'phone', start: m.index, end: m.index + m[0].length });
   if (kinds.has('cvv')) {
     for (const m of text.matchAll(CVV)) {
       const digits = m[1] as string;
@@ -87,7 +97,11 @@ function collect(text: string, kinds: ReadonlySet<RedactionKind>): Match[] {
       .join('');
     // A spoken number is classified by its shape: 9 digits is an SSN, a Luhn-valid 13-19 a card, the rest a phone.
     const kind: RedactionKind =
-      digits.length === 9 ? 'ssn' : digits.length >= 13 && digits.length <= 19 && luhnValid(digits) ? 'card' : 'phone';
+      digits.length === 9
+        ? 'ssn'
+        : digits.length >= 13 && digits.length <= 19 && luhnValid(digits)
+          ? 'card'
+          : 'phone';
     if (kinds.has(kind)) found.push({ kind, start: m.index, end: m.index + m[0].length });
   }
   return found;
@@ -98,10 +112,15 @@ function collect(text: string, kinds: ReadonlySet<RedactionKind>): Match[] {
  * longest (a card number is not also reported as a phone number). Spans are given in the
  * coordinates of the returned string, where the placeholders are.
  */
-export function redactText(text: string, option: RedactOption | undefined): { text: string; spans: RedactedSpan[] } {
+export function redactText(
+  text: string,
+  option: RedactOption | undefined,
+): { text: string; spans: RedactedSpan[] } {
   const kinds = kindsOf(option);
   if (kinds.size === 0 || text.length === 0) return { text, spans: [] };
-  const matches = collect(text, kinds).sort((a, b) => a.start - b.start || b.end - b.start - (a.end - a.start));
+  const matches = collect(text, kinds).sort(
+    (a, b) => a.start - b.start || b.end - b.start - (a.end - a.start),
+  );
   let out = '';
   let cursor = 0;
   const spans: RedactedSpan[] = [];

@@ -22,7 +22,12 @@ const ROLE_WORDS: Record<string, SpeakerRole> = {
  */
 export function roleFromWord(word: unknown): SpeakerRole | undefined {
   if (typeof word !== 'string') return undefined;
-  return ROLE_WORDS[word.trim().toLowerCase().replace(/[\s-]+/g, '_')];
+  return ROLE_WORDS[
+    word
+      .trim()
+      .toLowerCase()
+      .replace(/[\s-]+/g, '_')
+  ];
 }
 
 export interface RoleAssignment {
@@ -43,9 +48,16 @@ export function assignRoles(
   const speakers = options.speakers ?? {};
   const inferred = new Map<string, SpeakerRole>();
   if (options.inferFromDirection) {
-    const order = options.direction === 'outbound' ? (['customer', 'agent'] as const) : (['agent', 'customer'] as const);
+    const order =
+      options.direction === 'outbound' ? (['customer', 'agent'] as const) : (['agent', 'customer'] as const);
     for (const turn of turns) {
-      if (turn.role || turn.label === undefined || Object.hasOwn(speakers, turn.label) || inferred.has(turn.label)) continue;
+      if (
+        turn.role ||
+        turn.label === undefined ||
+        Object.hasOwn(speakers, turn.label) ||
+        inferred.has(turn.label)
+      )
+        continue;
       inferred.set(turn.label, order[inferred.size] ?? 'unknown');
     }
     const named = [...inferred].filter(([, role]) => role !== 'unknown');
@@ -71,7 +83,9 @@ export function assignRoles(
     return 'unknown' as const;
   });
   if (unmapped.size > 0) {
-    warnings.push(`speaker role unknown for ${[...unmapped].map((l) => JSON.stringify(l)).join(', ')}: map them with the \`speakers\` option`);
+    warnings.push(
+      `speaker role unknown for ${[...unmapped].map((l) => JSON.stringify(l)).join(', ')}: map them with the \`speakers\` option`,
+    );
   }
   if (unlabeled > 0) warnings.push(`${unlabeled} turn(s) carry no speaker label: their role is unknown`);
   return { roles, warnings };

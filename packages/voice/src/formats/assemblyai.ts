@@ -16,10 +16,15 @@ export function looksLikeAssemblyAi(value: unknown): boolean {
 }
 
 export function parseAssemblyAi(value: unknown): ParsedCall {
-  if (!looksLikeAssemblyAi(value)) throw new FormatError('not an AssemblyAI transcript: `audio_url` and `words`/`utterances` are missing');
+  if (!looksLikeAssemblyAi(value))
+    throw new FormatError('not an AssemblyAI transcript: `audio_url` and `words`/`utterances` are missing');
   const body = value as Obj;
   const status = str(body.status);
-  if (status && status !== 'completed') throw new FormatError(`AssemblyAI transcript is "${status}", not completed${body.error ? `: ${str(body.error)}` : ''}`, 'status');
+  if (status && status !== 'completed')
+    throw new FormatError(
+      `AssemblyAI transcript is "${status}", not completed${body.error ? `: ${str(body.error)}` : ''}`,
+      'status',
+    );
   const warnings: string[] = [];
   let turns: RawTurn[] = [];
   const utterances = arr(body.utterances);
@@ -30,7 +35,12 @@ export function parseAssemblyAi(value: unknown): ParsedCall {
         warnings.push(`utterance ${i} is not an object: skipped`);
         continue;
       }
-      const turn: RawTurn = { text: str(u.text) ?? '', startMs: num(u.start), endMs: num(u.end), confidence: num(u.confidence) };
+      const turn: RawTurn = {
+        text: str(u.text) ?? '',
+        startMs: num(u.start),
+        endMs: num(u.end),
+        confidence: num(u.confidence),
+      };
       const label = str(u.speaker) ?? str(u.channel);
       if (label !== undefined) turn.label = label;
       turns.push(turn);
@@ -39,7 +49,12 @@ export function parseAssemblyAi(value: unknown): ParsedCall {
     const timed: TimedWord[] = [];
     for (const w of words) {
       if (!isObj(w)) continue;
-      const word: TimedWord = { text: str(w.text) ?? '', startMs: num(w.start), endMs: num(w.end), confidence: num(w.confidence) };
+      const word: TimedWord = {
+        text: str(w.text) ?? '',
+        startMs: num(w.start),
+        endMs: num(w.end),
+        confidence: num(w.confidence),
+      };
       const label = str(w.speaker) ?? str(w.channel);
       if (label !== undefined) word.label = label;
       timed.push(word);
@@ -47,12 +62,28 @@ export function parseAssemblyAi(value: unknown): ParsedCall {
     turns = groupWords(timed);
   } else {
     const first = words.find(isObj);
-    const last = words.findLast(isObj);
+    const last = [...words].reverse().find(isObj);
     const text = str(body.text) ?? '';
-    turns = [{ text, startMs: num(first?.start) ?? 0, endMs: num(last?.end) ?? secToMs(body.audio_duration), confidence: num(body.confidence) }];
-    if (text.trim()) warnings.push('AssemblyAI transcript without speaker labels: the call is one turn of an unknown speaker');
+    turns = [
+      {
+        text,
+        startMs: num(first?.start) ?? 0,
+        endMs: num(last?.end) ?? secToMs(body.audio_duration),
+        confidence: num(body.confidence),
+      },
+    ];
+    if (text.trim())
+      warnings.push(
+        'AssemblyAI transcript without speaker labels: the call is one turn of an unknown speaker',
+      );
   }
-  const parsed: ParsedCall = { source: 'assemblyai', turns, warnings, transcriptId: str(body.id), durationMs: secToMs(body.audio_duration) };
+  const parsed: ParsedCall = {
+    source: 'assemblyai',
+    turns,
+    warnings,
+    transcriptId: str(body.id),
+    durationMs: secToMs(body.audio_duration),
+  };
   const language = str(body.language_code);
   if (language) parsed.language = language;
   const audio = str(body.audio_url);

@@ -5,7 +5,8 @@ import type { RawTurn } from '../types.js';
  * one pass, so a 10 MB subtitle file costs linear time.
  */
 
-const TIMING = /^\s*((?:\d{1,3}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*((?:\d{1,3}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)/;
+const TIMING =
+  /^\s*((?:\d{1,3}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)\s*-->\s*((?:\d{1,3}:)?\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?)/;
 
 /** `01:02:03.456`, `02:03.456`, `01:02:03,456` → milliseconds; undefined when malformed. */
 export function timestampMs(text: string): number | undefined {
@@ -25,18 +26,30 @@ export function parseTiming(line: string): { startMs?: number; endMs?: number } 
   return { startMs: timestampMs(m[1]!), endMs: timestampMs(m[2]!) };
 }
 
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', lrm: '', rlm: '' };
+const ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+  lrm: '',
+  rlm: '',
+};
 
 /** Drops inline markup (`<i>`, `<c.loud>`, `<00:01.000>`, `{\an8}`) and decodes the entities WebVTT allows. */
 export function cleanCueText(text: string): string {
   return text
     .replace(/<[^>]{0,200}>/g, '')
     .replace(/\{\\[^}]{0,50}\}/g, '')
-    .replace(/&(amp|lt|gt|quot|apos|nbsp|lrm|rlm);|&#(\d{1,7});|&#x([0-9a-fA-F]{1,6});/g, (_, name, dec, hex) => {
-      if (name) return ENTITIES[name] ?? '';
-      const code = dec ? Number(dec) : Number.parseInt(hex, 16);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
-    });
+    .replace(
+      /&(amp|lt|gt|quot|apos|nbsp|lrm|rlm);|&#(\d{1,7});|&#x([0-9a-fA-F]{1,6});/g,
+      (_, name, dec, hex) => {
+        if (name) return ENTITIES[name] ?? '';
+        const code = dec ? Number(dec) : Number.parseInt(hex, 16);
+        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+      },
+    );
 }
 
 const VOICE = /^\s*<v(?:\.[^\s>]{0,100})?(?:\s+([^>]{0,200}))?>/;
@@ -72,7 +85,11 @@ export function* blocks(text: string): Generator<string[]> {
  * The turns of one cue: a cue whose lines name different voices (`<v A>…` then `<v B>…`) is split
  * into one turn per voice with the cue's times; lines without a voice continue the previous one.
  */
-export function cueTurns(lines: readonly string[], timing: { startMs?: number; endMs?: number }, speakerOf: (line: string) => { label?: string; rest: string }): RawTurn[] {
+export function cueTurns(
+  lines: readonly string[],
+  timing: { startMs?: number; endMs?: number },
+  speakerOf: (line: string) => { label?: string; rest: string },
+): RawTurn[] {
   const turns: RawTurn[] = [];
   for (const line of lines) {
     const { label, rest } = speakerOf(line);

@@ -1,5 +1,16 @@
 import type { ParsedCall, RawTurn } from '../types.js';
-import { arr, FormatError, groupWords, isObj, isoDate, num, type Obj, secToMs, str, type TimedWord } from './util.js';
+import {
+  arr,
+  FormatError,
+  groupWords,
+  isObj,
+  isoDate,
+  num,
+  type Obj,
+  secToMs,
+  str,
+  type TimedWord,
+} from './util.js';
 
 /**
  * Deepgram pre-recorded results (`/v1/listen`). Turns come from `results.utterances` when present
@@ -8,7 +19,11 @@ import { arr, FormatError, groupWords, isObj, isoDate, num, type Obj, secToMs, s
  * else one turn holding the whole transcript. Times are seconds in the payload, ms in the model.
  */
 export function looksLikeDeepgram(value: unknown): boolean {
-  return isObj(value) && isObj(value.results) && (Array.isArray(value.results.channels) || Array.isArray(value.results.utterances));
+  return (
+    isObj(value) &&
+    isObj(value.results) &&
+    (Array.isArray(value.results.channels) || Array.isArray(value.results.utterances))
+  );
 }
 
 function speakerOf(v: Obj, channel: number | undefined, multichannel: boolean): string | undefined {
@@ -18,7 +33,8 @@ function speakerOf(v: Obj, channel: number | undefined, multichannel: boolean): 
 }
 
 export function parseDeepgram(value: unknown): ParsedCall {
-  if (!looksLikeDeepgram(value)) throw new FormatError('not a Deepgram result: `results.channels` is missing', 'results');
+  if (!looksLikeDeepgram(value))
+    throw new FormatError('not a Deepgram result: `results.channels` is missing', 'results');
   const body = value as Obj;
   const results = body.results as Obj;
   const metadata = isObj(body.metadata) ? body.metadata : {};
@@ -33,7 +49,12 @@ export function parseDeepgram(value: unknown): ParsedCall {
         warnings.push(`utterance ${i} is not an object: skipped`);
         continue;
       }
-      const turn: RawTurn = { text: str(u.transcript) ?? '', startMs: secToMs(u.start), endMs: secToMs(u.end), confidence: num(u.confidence) };
+      const turn: RawTurn = {
+        text: str(u.transcript) ?? '',
+        startMs: secToMs(u.start),
+        endMs: secToMs(u.end),
+        confidence: num(u.confidence),
+      };
       const label = speakerOf(u, num(u.channel), multichannel);
       if (label !== undefined) turn.label = label;
       turns.push(turn);
@@ -46,7 +67,12 @@ export function parseDeepgram(value: unknown): ParsedCall {
       for (const w of arr(alternative?.words) ?? []) {
         if (!isObj(w)) continue;
         if (w.speaker !== undefined) diarized = true;
-        const word: TimedWord = { text: str(w.punctuated_word) ?? str(w.word) ?? '', startMs: secToMs(w.start), endMs: secToMs(w.end), confidence: num(w.confidence) };
+        const word: TimedWord = {
+          text: str(w.punctuated_word) ?? str(w.word) ?? '',
+          startMs: secToMs(w.start),
+          endMs: secToMs(w.end),
+          confidence: num(w.confidence),
+        };
         const label = speakerOf(w, c, multichannel);
         if (label !== undefined) word.label = label;
         words.push(word);
@@ -59,15 +85,30 @@ export function parseDeepgram(value: unknown): ParsedCall {
     } else {
       const alternative = (arr(channels[0]?.alternatives) ?? []).find(isObj);
       const text = str(alternative?.transcript) ?? '';
-      turns = [{ text, startMs: words[0]?.startMs ?? 0, endMs: words.at(-1)?.endMs ?? secToMs(metadata.duration), confidence: num(alternative?.confidence) }];
-      if (text.trim()) warnings.push('Deepgram result without diarization: the call is one turn of an unknown speaker');
+      turns = [
+        {
+          text,
+          startMs: words[0]?.startMs ?? 0,
+          endMs: words.at(-1)?.endMs ?? secToMs(metadata.duration),
+          confidence: num(alternative?.confidence),
+        },
+      ];
+      if (text.trim())
+        warnings.push('Deepgram result without diarization: the call is one turn of an unknown speaker');
     }
   }
-  const parsed: ParsedCall = { source: 'deepgram', turns, warnings, transcriptId: str(metadata.request_id), durationMs: secToMs(metadata.duration) };
+  const parsed: ParsedCall = {
+    source: 'deepgram',
+    turns,
+    warnings,
+    transcriptId: str(metadata.request_id),
+    durationMs: secToMs(metadata.duration),
+  };
   const created = isoDate(metadata.created);
   if (created) {
     parsed.startedAt = created;
-    parsed.startedAtNote = 'call start unknown: the Deepgram transcription time (metadata.created) is used; pass `startedAt` for the real one';
+    parsed.startedAtNote =
+      'call start unknown: the Deepgram transcription time (metadata.created) is used; pass `startedAt` for the real one';
   }
   const language = str((channels[0] as Obj | undefined)?.detected_language);
   if (language) parsed.language = language;

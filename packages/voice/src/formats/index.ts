@@ -17,7 +17,16 @@ import { looksLikeVtt, parseVtt } from './vtt.js';
 import { looksLikeWhisper, parseWhisper } from './whisper.js';
 
 /** The `--format` names of the transcript formats. */
-export const TRANSCRIPT_FORMATS = ['twilio-transcript', 'aws-transcribe', 'deepgram', 'assemblyai', 'whisper', 'vtt', 'srt', 'voice-json'] as const;
+export const TRANSCRIPT_FORMATS = [
+  'twilio-transcript',
+  'aws-transcribe',
+  'deepgram',
+  'assemblyai',
+  'whisper',
+  'vtt',
+  'srt',
+  'voice-json',
+] as const;
 export type TranscriptFormat = (typeof TRANSCRIPT_FORMATS)[number];
 
 interface FormatSpec {
@@ -31,19 +40,39 @@ const FORMATS: Record<TranscriptFormat, FormatSpec> = {
   'twilio-transcript': {
     kind: 'json',
     matches: (v) => looksLikeTwilioTranscript(v) || looksLikeTwilioRecordingTranscription(v),
-    parse: (v) => (looksLikeTwilioRecordingTranscription(v) ? parseTwilioRecordingTranscription(v) : parseTwilioTranscript(v)),
+    parse: (v) =>
+      looksLikeTwilioRecordingTranscription(v)
+        ? parseTwilioRecordingTranscription(v)
+        : parseTwilioTranscript(v),
   },
   'aws-transcribe': { kind: 'json', matches: looksLikeAwsTranscribe, parse: parseAwsTranscribe },
   deepgram: { kind: 'json', matches: looksLikeDeepgram, parse: parseDeepgram },
   assemblyai: { kind: 'json', matches: looksLikeAssemblyAi, parse: parseAssemblyAi },
   whisper: { kind: 'json', matches: looksLikeWhisper, parse: parseWhisper },
-  vtt: { kind: 'text', matches: (v) => typeof v === 'string' && looksLikeVtt(v), parse: (v) => parseVtt(v as string) },
-  srt: { kind: 'text', matches: (v) => typeof v === 'string' && looksLikeSrt(v), parse: (v) => parseSrt(v as string) },
+  vtt: {
+    kind: 'text',
+    matches: (v) => typeof v === 'string' && looksLikeVtt(v),
+    parse: (v) => parseVtt(v as string),
+  },
+  srt: {
+    kind: 'text',
+    matches: (v) => typeof v === 'string' && looksLikeSrt(v),
+    parse: (v) => parseSrt(v as string),
+  },
   'voice-json': { kind: 'json', matches: looksLikeVoiceJson, parse: parseVoiceJson },
 };
 
 // Most specific first: Whisper's `segments` also appear beside other shapes.
-const DETECT_ORDER: readonly TranscriptFormat[] = ['voice-json', 'twilio-transcript', 'aws-transcribe', 'deepgram', 'assemblyai', 'whisper', 'vtt', 'srt'];
+const DETECT_ORDER: readonly TranscriptFormat[] = [
+  'voice-json',
+  'twilio-transcript',
+  'aws-transcribe',
+  'deepgram',
+  'assemblyai',
+  'whisper',
+  'vtt',
+  'srt',
+];
 
 export function isTranscriptFormat(name: string): name is TranscriptFormat {
   return (TRANSCRIPT_FORMATS as readonly string[]).includes(name);
@@ -68,7 +97,11 @@ function readJson(text: string): unknown {
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
-    throw parseError(`invalid JSON transcript: ${cause instanceof Error ? cause.message : String(cause)}`, text, cause);
+    throw parseError(
+      `invalid JSON transcript: ${cause instanceof Error ? cause.message : String(cause)}`,
+      text,
+      cause,
+    );
   }
 }
 
@@ -88,19 +121,26 @@ export function parseTranscript(input: unknown, options: ParseTranscriptOptions 
   let value: unknown = input;
   if (typeof input === 'string') {
     const trimmed = input.replace(/^\uFEFF/, '').trimStart();
-    const textual = requested === 'vtt' || requested === 'srt' || (requested === 'auto' && !/^[[{]/.test(trimmed));
+    const textual =
+      requested === 'vtt' || requested === 'srt' || (requested === 'auto' && !/^[[{]/.test(trimmed));
     if (!textual) value = readJson(input);
   } else if (input instanceof Uint8Array) {
     return parseTranscript(new TextDecoder().decode(input), options);
   }
-  const items = Array.isArray(value) && value.length > 0 && value.every((v) => looksLikeVoiceJson(v)) ? value : [value];
+  const items =
+    Array.isArray(value) && value.length > 0 && value.every((v) => looksLikeVoiceJson(v)) ? value : [value];
   const events: InboundEvent[] = [];
   for (const item of items) {
     const format = requested === 'auto' ? detectTranscriptFormat(item) : requested;
-    if (!format) throw parseError('not a transcript format this package reads (twilio-transcript, aws-transcribe, deepgram, assemblyai, whisper, vtt, srt, voice-json)', input);
+    if (!format)
+      throw parseError(
+        'not a transcript format this package reads (twilio-transcript, aws-transcribe, deepgram, assemblyai, whisper, vtt, srt, voice-json)',
+        input,
+      );
     const spec = FORMATS[format];
     if (!spec) throw parseError(`unknown transcript format ${JSON.stringify(String(format))}`, input);
-    if (spec.kind === 'text' && typeof item !== 'string') throw parseError(`${format} is a text format: pass the file's text`, input);
+    if (spec.kind === 'text' && typeof item !== 'string')
+      throw parseError(`${format} is a text format: pass the file's text`, input);
     try {
       events.push(toVoiceEvent(spec.parse(item), options, item));
     } catch (error) {

@@ -1,5 +1,5 @@
-import type { ParsedCall, RawTurn } from '../types.js';
 import { roleFromWord } from '../speakers.js';
+import type { ParsedCall, RawTurn } from '../types.js';
 import { arr, FormatError, isObj, isoDate, num, type Obj, secToMs, str } from './util.js';
 
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
@@ -14,12 +14,18 @@ const PHONE_LIKE = /^\+?[\d\s().-]{7,20}$/;
  */
 export function looksLikeTwilioTranscript(value: unknown): boolean {
   const sentences = Array.isArray(value) ? value : isObj(value) ? value.sentences : undefined;
-  return Array.isArray(sentences) && sentences.some((s) => isObj(s) && ('media_channel' in s || 'sentence_index' in s));
+  return (
+    Array.isArray(sentences) &&
+    sentences.some((s) => isObj(s) && ('media_channel' in s || 'sentence_index' in s))
+  );
 }
 
 /** Twilio's `<Record transcribe>` callback (form params with `TranscriptionText`). */
 export function looksLikeTwilioRecordingTranscription(value: unknown): boolean {
-  return isObj(value) && (typeof value.TranscriptionText === 'string' || typeof value.TranscriptionStatus === 'string');
+  return (
+    isObj(value) &&
+    (typeof value.TranscriptionText === 'string' || typeof value.TranscriptionStatus === 'string')
+  );
 }
 
 interface Participant {
@@ -41,7 +47,11 @@ function participantsOf(transcript: Obj | undefined): Map<string, Participant> {
 }
 
 export function parseTwilioTranscript(value: unknown): ParsedCall {
-  if (!looksLikeTwilioTranscript(value)) throw new FormatError('not Twilio Intelligence sentences: no `media_channel`/`sentence_index` items', 'sentences');
+  if (!looksLikeTwilioTranscript(value))
+    throw new FormatError(
+      'not Twilio Intelligence sentences: no `media_channel`/`sentence_index` items',
+      'sentences',
+    );
   const bundle = Array.isArray(value) ? { sentences: value } : (value as Obj);
   const transcript = isObj(bundle.transcript) ? bundle.transcript : undefined;
   const participants = participantsOf(transcript);
@@ -52,7 +62,12 @@ export function parseTwilioTranscript(value: unknown): ParsedCall {
   sentences.sort((a, b) => (num(a.sentence_index) ?? 0) - (num(b.sentence_index) ?? 0));
   for (const s of sentences) {
     const label = str(s.media_channel);
-    const turn: RawTurn = { text: str(s.transcript) ?? '', startMs: secToMs(s.start_time), endMs: secToMs(s.end_time), confidence: num(s.confidence) };
+    const turn: RawTurn = {
+      text: str(s.transcript) ?? '',
+      startMs: secToMs(s.start_time),
+      endMs: secToMs(s.end_time),
+      confidence: num(s.confidence),
+    };
     if (label !== undefined) {
       turn.label = label;
       const role = roleFromWord(participants.get(label)?.role);
@@ -86,10 +101,14 @@ export function parseTwilioTranscript(value: unknown): ParsedCall {
     if (mediaStart) parsed.startedAt = mediaStart;
     else if (created) {
       parsed.startedAt = created;
-      parsed.startedAtNote = 'call start unknown: the transcript creation time is used; pass `startedAt` for the real one';
+      parsed.startedAtNote =
+        'call start unknown: the transcript creation time is used; pass `startedAt` for the real one';
     }
   }
-  if (participants.size === 0) warnings.push('no Transcript resource with channel participants: roles of media channels come from the `speakers` option');
+  if (participants.size === 0)
+    warnings.push(
+      'no Transcript resource with channel participants: roles of media channels come from the `speakers` option',
+    );
   return parsed;
 }
 
@@ -98,13 +117,29 @@ export function parseTwilioTranscript(value: unknown): ParsedCall {
  * who called in (a voicemail), so the role is the customer's by construction, not a guess.
  */
 export function parseTwilioRecordingTranscription(params: unknown): ParsedCall {
-  if (!looksLikeTwilioRecordingTranscription(params)) throw new FormatError('not a Twilio recording transcription: `TranscriptionText` is missing', 'TranscriptionText');
+  if (!looksLikeTwilioRecordingTranscription(params))
+    throw new FormatError(
+      'not a Twilio recording transcription: `TranscriptionText` is missing',
+      'TranscriptionText',
+    );
   const p = params as Obj;
   const status = str(p.TranscriptionStatus);
-  if (status && status !== 'completed') throw new FormatError(`Twilio transcription ${str(p.TranscriptionSid) ?? ''} is "${status}", not completed`, 'TranscriptionStatus');
+  if (status && status !== 'completed')
+    throw new FormatError(
+      `Twilio transcription ${str(p.TranscriptionSid) ?? ''} is "${status}", not completed`,
+      'TranscriptionStatus',
+    );
   const parsed: ParsedCall = {
     source: 'twilio-recording-transcription',
-    turns: [{ text: str(p.TranscriptionText) ?? '', role: 'customer', label: 'caller', startMs: 0, endMs: secToMs(p.RecordingDuration) ?? 0 }],
+    turns: [
+      {
+        text: str(p.TranscriptionText) ?? '',
+        role: 'customer',
+        label: 'caller',
+        startMs: 0,
+        endMs: secToMs(p.RecordingDuration) ?? 0,
+      },
+    ],
     warnings: [],
   };
   const callSid = str(p.CallSid);

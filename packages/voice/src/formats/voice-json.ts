@@ -1,6 +1,6 @@
 import type { Direction } from '@omnithread/core';
-import type { ParsedCall, RawTurn } from '../types.js';
 import { roleFromWord } from '../speakers.js';
+import type { ParsedCall, RawTurn } from '../types.js';
 import { arr, FormatError, isObj, isoDate, num, type Obj, str } from './util.js';
 
 /**
@@ -20,7 +20,8 @@ export function looksLikeVoiceJson(value: unknown): boolean {
 }
 
 export function parseVoiceJson(value: unknown): ParsedCall {
-  if (!looksLikeVoiceJson(value)) throw new FormatError('not the generic voice JSON form: `turns` must be an array', 'turns');
+  if (!looksLikeVoiceJson(value))
+    throw new FormatError('not the generic voice JSON form: `turns` must be an array', 'turns');
   const body = value as Obj;
   const warnings: string[] = [];
   const turns: RawTurn[] = [];
@@ -29,7 +30,12 @@ export function parseVoiceJson(value: unknown): ParsedCall {
       warnings.push(`turns[${i}] is not an object: skipped`);
       continue;
     }
-    const turn: RawTurn = { text: str(t.text) ?? '', startMs: num(t.startMs), endMs: num(t.endMs), confidence: num(t.confidence) };
+    const turn: RawTurn = {
+      text: str(t.text) ?? '',
+      startMs: num(t.startMs),
+      endMs: num(t.endMs),
+      confidence: num(t.confidence),
+    };
     const speaker = str(t.speaker);
     if (speaker !== undefined) {
       turn.label = speaker;
@@ -52,7 +58,10 @@ export function parseVoiceJson(value: unknown): ParsedCall {
   if (to) parsed.to = to;
   const direction = str(body.direction);
   if (direction === 'inbound' || direction === 'outbound') parsed.direction = direction as Direction;
-  else if (direction !== undefined) warnings.push(`direction ${JSON.stringify(direction.slice(0, 32))} is neither inbound nor outbound: ignored`);
+  else if (direction !== undefined)
+    warnings.push(
+      `direction ${JSON.stringify(direction.slice(0, 32))} is neither inbound nor outbound: ignored`,
+    );
   const duration = num(body.durationMs);
   if (duration !== undefined && duration >= 0) parsed.durationMs = duration;
   const recording = str(body.recordingUrl);

@@ -12,7 +12,8 @@ export function looksLikeVtt(text: string): boolean {
 }
 
 export function parseVtt(text: string): ParsedCall {
-  if (typeof text !== 'string' || !looksLikeVtt(text)) throw new FormatError('not WebVTT: the file does not start with "WEBVTT"');
+  if (typeof text !== 'string' || !looksLikeVtt(text))
+    throw new FormatError('not WebVTT: the file does not start with "WEBVTT"');
   const warnings: string[] = [];
   const turns: RawTurn[] = [];
   let first = true;

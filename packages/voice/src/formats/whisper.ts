@@ -11,7 +11,8 @@ export function looksLikeWhisper(value: unknown): boolean {
 }
 
 export function parseWhisper(value: unknown): ParsedCall {
-  if (!looksLikeWhisper(value)) throw new FormatError('not Whisper output: `segments` is missing', 'segments');
+  if (!looksLikeWhisper(value))
+    throw new FormatError('not Whisper output: `segments` is missing', 'segments');
   const body = value as Obj;
   const warnings: string[] = [];
   const turns: RawTurn[] = [];
@@ -20,7 +21,12 @@ export function parseWhisper(value: unknown): ParsedCall {
       warnings.push(`segment ${i} is not an object: skipped`);
       continue;
     }
-    const turn: RawTurn = { text: str(s.text) ?? '', startMs: secToMs(s.start), endMs: secToMs(s.end), confidence: num(s.confidence) };
+    const turn: RawTurn = {
+      text: str(s.text) ?? '',
+      startMs: secToMs(s.start),
+      endMs: secToMs(s.end),
+      confidence: num(s.confidence),
+    };
     const label = str(s.speaker);
     if (label !== undefined) turn.label = label;
     turns.push(turn);
