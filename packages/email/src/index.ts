@@ -3,6 +3,9 @@
  * threading, quoted-reply and signature stripping, streaming eml/mbox import, IMAP listen
  * (imapflow), sending (nodemailer) and inbound-parse webhooks (SendGrid, Mailgun, Postmark).
  */
+
+export { type EmailImportOptions, emlImporter, importers, mboxImporter } from './import/importers.js';
+export { fromLineDate, type MboxMessage, type MboxReadOptions, readMbox } from './import/mbox.js';
 export { type ParseEmailOptions, parseEmail } from './mime/email.js';
 export { bracket, emailThreadKey, normalizeMessageId, parseIdList } from './mime/ids.js';
 export { checkLimits, DEFAULT_LIMITS, type ParseLimits } from './mime/limits.js';
@@ -11,6 +14,16 @@ export { type ParseMimeOptions, parseMime } from './mime/parse.js';
 export { htmlToText } from './mime/text.js';
 export type { EmailAddress, EmailWarningCode, ParsedAttachment, ParsedEmail, RawMime } from './mime/types.js';
 export { type ExtractedContent, extractNewContent } from './reply/extract.js';
+export { emailThreadEvidence } from './threading/evidence.js';
+export {
+  formatThreads,
+  type Threadable,
+  type ThreadNode,
+  type ThreadOptions,
+  threadMessages,
+} from './threading/jwz.js';
+export { threadOrderedSubject } from './threading/ordered-subject.js';
+export { type BaseSubject, baseSubject } from './threading/subject.js';
 export {
   type AuthenticationResults,
   type AuthenticationTrustOptions,

@@ -14,7 +14,7 @@ import { htmlToText } from './text.js';
 import type { EmailAddress, ParsedEmail } from './types.js';
 
 export interface ToMessageOptions extends AuthenticationTrustOptions {
-  /** Our own mailboxes: never counted as participants of a thread. */
+  /** Our own mailboxes: never counted as participants; mail from them is `outbound`. */
   addresses?: readonly string[];
   /** The business endpoint (mailbox) to record on inbound messages. */
   endpoint?: string;
@@ -132,7 +132,8 @@ export function toInboundMessage(email: ParsedEmail, options: ToMessageOptions =
   const trust = options.trust ?? trustFromAuthenticationResults(email.headers, from, options);
   const message: InboundMessage = {
     channel: 'email',
-    direction: 'inbound',
+    // Mail from our own mailboxes (an imported Sent folder) is ours: outbound.
+    direction: ours.some((o) => sameAddress(o, from)) ? 'outbound' : 'inbound',
     from: { kind: 'email', value: from },
     to,
     participants,

@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { ImportProblem, InboundEvent } from '@omnithread/core';
+import { describe, expect, it } from 'vitest';
+import { emlImporter, importers, mboxImporter } from './importers.js';
+import { fromLineDate, readMbox } from './mbox.js';
+
+const collect = async <T>(it: AsyncIterable<T>) => {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+};
+
+describe('readMbox', () => {
+  it('splits on From lines, unescapes mboxrd >From lines and keeps separators out', async () => {
+    const mbox = [
+      'From a@x Fri Feb 22 17:06:23 2008',
+      'Message-ID: <1@x>',
+      '',
+      '>From here on',
+      '>>From the archive',
+      '',
+      'From b@x Sat Feb 23 10:00:00 2008',
+      'Message-ID: <2@x>',
+      '',
+      'second',
+      '',
+    ].join('\n');
+    // Tiny chunks: separators and lines split across chunk boundaries.
+    const chunks = mbox.match(/[\s\S]{1,7}/g)!.map((s) => Buffer.from(s));
+    const messages = await collect(readMbox(Readable.from(chunks)));
+    expect(messages.map((m) => m.raw.toString())).toEqual([
+      'Message-ID: <1@x>\n\nFrom here on\n>From the archive\n',
+      'Message-ID: <2@x>\n\nsecond',
+    ]);
+    expect(messages.map((m) => m.number)).toEqual([1, 2]);
+    expect(fromLineDate(messages[0]!.fromLine)).toBe('2008-02-22T17:06:23.000Z');
+    const mboxo = await collect(readMbox(Readable.from([Buffer.from(mbox)]), { variant: 'mboxo' }));
+    expect(mboxo[0]!.raw.toString()).toContain('>>From the archive');
+  });
+
+  it('handles CRLF files and reports oversized messages as truncated', async () => {
+    const mbox =
+      'From a@x Fri Feb 22 17:06:23 2008\r\nSubject: big\r\n\r\n' +
+      'x'.repeat(5000) +
+      '\r\nFrom b@x Fri Feb 22 17:06:23 2008\r\nSubject: small\r\n\r\nok\r\n';
+    const messages = await collect(readMbox(Readable.from([Buffer.from(mbox)]), { maxMessageBytes: 1000 }));
+    expect(messages[0]!.truncated).toBe(true);
+    expect(messages[1]!.raw.toString()).toBe('Subject: small\r\n\r\nok');
+  });
+});
+
+describe('importers', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'omnithread-email-import-'));
+
+  it('imports an mbox with progress, and keeps unusable messages as problems', async () => {
+    const path = join(dir, 'list.mbox');
+    writeFileSync(
+      path,
+      [
+        'From a@x Fri Feb 22 17:06:23 2008',
+        'From: Ann <ann@example.org>',
+        'Message-ID: <1@x>',
+        'Subject: Hi',
+        '',
+        'Hello',
+        '',
+        'From nobody Fri Feb 22 18:06:23 2008',
+        'Subject: no sender',
+        '',
+        'who am I',
+        '',
+      ].join('\n'),
+    );
+    const progress: [number, number][] = [];
+    const items = await collect(mboxImporter().read(path, { onProgress: (a, b) => progress.push([a, b]) }));
+    expect(items).toHaveLength(2);
+    const [ok, bad] = items as [InboundEvent, ImportProblem];
+    expect(ok.type === 'message' && ok.message.external.id).toBe('1@x');
+    // No Date header: the mbox separator's date is used.
+    expect(ok.type === 'message' && ok.message.sentAt).toBe('2008-02-22T17:06:23.000Z');
+    expect(bad).toMatchObject({ type: 'rejected', source: 'list.mbox#2' });
+    expect(String(bad.raw)).toContain('who am I');
+    expect(progress.at(-1)?.[0]).toBe(progress.at(-1)?.[1]);
+  });
+
+  it('imports a directory of .eml files in name order', async () => {
+    const root = fileURLToPath(
+      new URL('../../../../../shared/fixtures/email/talon/standard_replies/', import.meta.url),
+    );
+    const items = await collect(emlImporter().read(root));
+    const messages = items.filter(
+      (i): i is Extract<InboundEvent, { type: 'message' }> => i.type === 'message',
+    );
+    expect(messages.length).toBe(12);
+    expect(messages.every((m) => m.message.newText !== undefined || m.message.text !== '')).toBe(true);
+  });
+
+  it('detects formats by name and first bytes', () => {
+    const [mbox, eml] = importers;
+    const bytes = (s: string) => new TextEncoder().encode(s);
+    expect(mbox!.detect!('x.mbox', bytes('anything'))).toBe(true);
+    expect(mbox!.detect!('archive', bytes('From a@b Fri Feb 22 17:06:23 2008\n'))).toBe(true);
+    expect(mbox!.detect!('x.json', bytes('{"a":1}'))).toBe(false);
+    expect(eml!.detect!('msg', bytes('Received: from x\r\nFrom: a@b\r\n'))).toBe(true);
+    expect(eml!.detect!('x.json', bytes('{"a":1}'))).toBe(false);
+  });
+});

@@ -1,0 +1,128 @@
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+
+/** One message of an mbox, with its `From ` separator line. */
+export interface MboxMessage {
+  /** The message bytes, `>From ` unescaped, without the separator line. */
+  raw: Buffer;
+  /** The separator line, e.g. `From user@example.org  Fri Feb 22 17:06:23 2008`. */
+  fromLine: string;
+  /** 1-based position in the file. */
+  number: number;
+  /** Byte offset of the separator line. */
+  offset: number;
+  /** Set when the message was over `maxMessageBytes`: its bytes were not kept. */
+  truncated?: boolean;
+}
+
+export interface MboxReadOptions {
+  /**
+   * `mboxrd` (default): one `>` is removed from every `>+From ` line. `mboxo`: only `>From ` lines
+   * are unescaped (the format cannot tell an escaped line from a quoted one).
+   */
+  variant?: 'mboxrd' | 'mboxo';
+  /** Messages larger than this are reported `truncated` instead of kept. Default 50 MiB. */
+  maxMessageBytes?: number;
+  onBytes?(bytesRead: number): void;
+}
+
+const FROM = Buffer.from('From ');
+
+function isFromLine(line: Buffer): boolean {
+  return line.length >= 5 && line.subarray(0, 5).equals(FROM);
+}
+
+/** The number of leading `>` of a `>+From ` line, or 0. */
+function quotedFromDepth(line: Buffer): number {
+  let i = 0;
+  while (i < line.length && line[i] === 0x3e) i++;
+  return i > 0 && line.length >= i + 5 && line.subarray(i, i + 5).equals(FROM) ? i : 0;
+}
+
+/** The date of a `From ` separator line (asctime, taken as UTC), as ISO 8601. */
+export function fromLineDate(fromLine: string): string | undefined {
+  const m = /^From \S*\s+(.{10,60})$/.exec(fromLine.trimEnd());
+  if (!m) return undefined;
+  const text = m[1]!.trim();
+  const ms = Date.parse(/[+-]\d{4}$|UTC|GMT/.test(text) ? text : `${text} UTC`);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+/**
+ * Streams the messages of an mbox (mboxrd or mboxo): a new message starts at each line beginning
+ * with `From `. Memory stays bounded by the largest message (and `maxMessageBytes`), never by the
+ * file, so multi-GB archives import.
+ */
+export async function* readMbox(
+  source: string | Readable,
+  options: MboxReadOptions = {},
+): AsyncGenerator<MboxMessage> {
+  const stream =
+    typeof source === 'string' ? createReadStream(source, { highWaterMark: 1024 * 1024 }) : source;
+  const variant = options.variant ?? 'mboxrd';
+  const maxBytes = options.maxMessageBytes ?? 50 * 1024 * 1024;
+  let carry: Buffer = Buffer.alloc(0);
+  let parts: Buffer[] = [];
+  let size = 0;
+  let current: Omit<MboxMessage, 'raw'> | undefined;
+  let number = 0;
+  let offset = 0;
+  let bytesRead = 0;
+
+  const finish = (): MboxMessage | undefined => {
+    if (!current) return undefined;
+    let raw = Buffer.concat(parts);
+    // The line break before the next separator belongs to the separator.
+    if (raw.length > 0 && raw[raw.length - 1] === 0x0a)
+      raw = raw.subarray(0, raw[raw.length - 2] === 0x0d ? -2 : -1);
+    const message: MboxMessage = { ...current, raw };
+    parts = [];
+    size = 0;
+    return message;
+  };
+
+  const take = (line: Buffer): MboxMessage | undefined => {
+    const lineOffset = offset;
+    offset += line.length;
+    if (isFromLine(line)) {
+      const done = finish();
+      current = {
+        fromLine: line.toString('latin1').replace(/\r?\n$/, ''),
+        number: ++number,
+        offset: lineOffset,
+      };
+      return done;
+    }
+    if (!current) {
+      // Text before the first separator (not an mbox, or a header-less export): one message.
+      current = { fromLine: '', number: ++number, offset: 0 };
+    }
+    const depth = quotedFromDepth(line);
+    const kept = depth > 0 && (variant === 'mboxrd' || depth === 1) ? line.subarray(1) : line;
+    size += kept.length;
+    if (size > maxBytes) current.truncated = true;
+    else parts.push(kept);
+    return undefined;
+  };
+
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    bytesRead += chunk.length;
+    let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(0x0a, start); nl >= 0; nl = data.indexOf(0x0a, start)) {
+      const done = take(data.subarray(start, nl + 1));
+      start = nl + 1;
+      if (done) yield done;
+    }
+    // Copy the tail so the big chunk can be freed.
+    carry = Buffer.from(data.subarray(start));
+    data = Buffer.alloc(0);
+    options.onBytes?.(bytesRead);
+  }
+  if (carry.length > 0) {
+    const done = take(carry);
+    if (done) yield done;
+  }
+  const last = finish();
+  if (last) yield last;
+}
