@@ -1,14 +1,17 @@
-import type {
-  AdapterResult,
-  Attachment,
-  Capabilities,
-  ChannelAdapter,
-  Conversation,
-  Message,
-  OutboundMessage,
-  ReplyWindowState,
-  SendContext,
-  SendResult,
+import {
+  type AdapterResult,
+  type Attachment,
+  type Capabilities,
+  type ChannelAdapter,
+  type Conversation,
+  type InboundEvent,
+  isWebhookParseError,
+  type Message,
+  type OutboundMessage,
+  type ReplyWindowState,
+  type SendContext,
+  type SendResult,
+  WebhookParseError,
 } from '@omnithread/core';
 import { resolveConfig, type SmsAdapterConfig } from './config.js';
 import { type FetchedMedia, fetchTwilioMedia } from './media.js';
@@ -41,10 +44,19 @@ export const SMS_CAPABILITIES: Capabilities = {
 export interface SmsAdapter extends ChannelAdapter {
   readonly channel: 'sms';
   readonly alsoSends: readonly ['whatsapp'];
+  /** Verifies X-Twilio-Signature, then parses the message or status callback; answers empty TwiML. */
+  handle(request: Request): Promise<AdapterResult>;
   /** Counts the segments a text will be sent as, so an app can warn before sending a long message. */
   countSegments(text: string): SegmentCount;
   /** Downloads an attachment of an incoming MMS/WhatsApp message with the account's credentials. */
   fetchMedia(attachment: Pick<Attachment, 'id' | 'url' | 'contentType'>): Promise<FetchedMedia>;
+}
+
+/** Form parameters as a plain object (the first value of a repeated key, as Twilio sends none). */
+function firstValues(params: URLSearchParams): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of params) if (!(k in out)) out[k] = v;
+  return out;
 }
 
 /**
@@ -72,6 +84,7 @@ export function createSmsAdapter(input: SmsAdapterConfig): SmsAdapter {
     );
   }
   const idempotency = config.idempotencyStore ?? memoryIdempotencyStore();
+  const inflight = new Map<string, Promise<SendResult>>();
   let clientPromise: Promise<TwilioMessagingClient> | undefined = config.client
     ? Promise.resolve(config.client)
     : undefined;
@@ -90,7 +103,7 @@ export function createSmsAdapter(input: SmsAdapterConfig): SmsAdapter {
     route: config.route ?? 'sms',
 
     async handle(request: Request): Promise<AdapterResult> {
-      const { params } = await readVerifiedWebhook(request, {
+      const { params, body } = await readVerifiedWebhook(request, {
         authToken: config.authToken,
         verifySignature: config.verifySignature,
         maxBodyBytes: config.maxBodyBytes,
@@ -100,7 +113,21 @@ export function createSmsAdapter(input: SmsAdapterConfig): SmsAdapter {
           ? { trustForwardedHeaders: config.trustForwardedHeaders }
           : {}),
       });
-      const events = parseTwilioWebhook({ params, receivedAt: config.clock().toISOString() });
+      const plain = params instanceof URLSearchParams ? firstValues(params) : params;
+      let events: InboundEvent[];
+      try {
+        events = parseTwilioWebhook({ params: plain, receivedAt: config.clock().toISOString() });
+      } catch (error) {
+        // Keep the body exactly as received for the rejected-payload record.
+        if (isWebhookParseError(error)) {
+          throw new WebhookParseError(error.message, {
+            raw: body,
+            cause: error,
+            ...(error.path ? { path: error.path } : {}),
+          });
+        }
+        throw error;
+      }
       const response = new Response(EMPTY_TWIML, {
         status: 200,
         headers: { 'content-type': 'text/xml; charset=utf-8' },
@@ -113,7 +140,7 @@ export function createSmsAdapter(input: SmsAdapterConfig): SmsAdapter {
     },
 
     send(message: OutboundMessage, _context: SendContext): Promise<SendResult> {
-      return sendMessage(message, { config, client, idempotency });
+      return sendMessage(message, { config, client, idempotency, inflight });
     },
 
     replyWindow(_conversation: Conversation, lastInbound: Message | undefined, now: Date): ReplyWindowState {

@@ -131,6 +131,8 @@ export interface SendDeps {
   config: ResolvedConfig;
   client: () => Promise<TwilioMessagingClient>;
   idempotency: IdempotencyStore;
+  /** Sends in flight in this process, so a concurrent retry waits for the first attempt's answer. */
+  inflight: Map<string, Promise<SendResult>>;
 }
 
 /** Whether a failure might have reached Twilio and created the message (a timeout, a reset connection). */
@@ -144,10 +146,18 @@ function mayHaveSent(error: unknown): boolean {
  * retried), retries on 429 and 5xx with exponential backoff that honours Retry-After, and typed
  * errors for refusals.
  */
-export async function sendMessage(message: OutboundMessage, deps: SendDeps): Promise<SendResult> {
+export function sendMessage(message: OutboundMessage, deps: SendDeps): Promise<SendResult> {
+  const key = `twilio:${deps.config.accountSid}:${message.id}`;
+  const running = deps.inflight.get(key);
+  if (running) return running;
+  const attempt = sendOnce(message, key, deps).finally(() => deps.inflight.delete(key));
+  deps.inflight.set(key, attempt);
+  return attempt;
+}
+
+async function sendOnce(message: OutboundMessage, key: string, deps: SendDeps): Promise<SendResult> {
   const { config, idempotency } = deps;
   const params = buildCreateParams(message, config);
-  const key = `twilio:${config.accountSid}:${message.id}`;
   const claim = await idempotency.claim(key, config.idempotencyTtlMs);
   if (claim.state === 'done') return claim.result;
   if (claim.state === 'pending') {

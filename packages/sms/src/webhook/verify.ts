@@ -37,7 +37,11 @@ export function signedUrl(request: Request, options: UrlOptions): string {
     const proto = firstValue(request.headers.get('x-forwarded-proto'));
     const host = firstValue(request.headers.get('x-forwarded-host'));
     if (proto && /^https?$/i.test(proto)) url.protocol = `${proto.toLowerCase()}:`;
-    if (host) url.host = host;
+    if (host) {
+      url.host = host;
+      // The URL setter keeps the old port when the new host has none: the proxy's host is the whole authority.
+      if (!/:\d+$/.test(host)) url.port = '';
+    }
   }
   return url.toString();
 }
