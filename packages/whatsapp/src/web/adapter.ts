@@ -14,7 +14,7 @@ import {
 } from '@omnithread/core';
 import { identityOfJid, jidOfIdentity } from './ids.js';
 import { ackStatus, mapAck, mapEdit, mapReaction, mapRevoke, mapWebMessage, type WebMapContext, webThreadKey } from './map.js';
-import type { WebClientLike, WebMessageLike, WebMessageMediaConstructor, WebReactionLike } from './types.js';
+import type { WebClientLike, WebListener, WebMessageLike, WebMessageMediaConstructor, WebReactionLike } from './types.js';
 
 export interface WhatsAppWebConfig {
   /** A whatsapp-web.js `Client` the app created and authenticated (QR, LocalAuth… stay the app's business). */
@@ -32,7 +32,11 @@ export interface WhatsAppWebConfig {
   /** Channel name. Default `whatsapp`. */
   channel?: string;
   clock?: () => Date;
+  /** Where errors of mapping or ingesting one event go (the listener keeps running). Default console.error. */
+  onError?: (error: unknown) => void;
 }
+
+const defaultOnError = (error: unknown) => console.error('[omnithread] a whatsapp-web.js event could not be ingested', error);
 
 export interface WhatsAppWebAdapter extends ChannelAdapter {
   listen(emit: (event: InboundEvent) => Promise<void>): Promise<Stop>;
@@ -144,15 +148,20 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
     },
 
     async listen(emit) {
-      const run = (work: () => Promise<InboundEvent[]>) => async () => {
-        // Errors of one event must not kill the client's emitter; the hub keeps what it can.
-        try {
-          for (const event of await work()) await emit(event);
-        } catch (error) {
-          console.error('[omnithread] whatsapp-web.js event failed', error);
-        }
+      // One queue: events are mapped and emitted in the order the client fired them, so a message
+      // is stored before its ack, edit or reaction even when mapping it awaits a media download.
+      let queue: Promise<void> = Promise.resolve();
+      const run = (work: () => Promise<InboundEvent[]>) => () => {
+        queue = queue.then(async () => {
+          // Errors of one event must not kill the client's emitter or the queue.
+          try {
+            for (const event of await work()) await emit(event);
+          } catch (error) {
+            (config.onError ?? defaultOnError)(error);
+          }
+        });
       };
-      const handlers: Record<(typeof WEB_EVENTS)[number], (...args: never[]) => void> = {
+      const handlers: Record<(typeof WEB_EVENTS)[number], WebListener> = {
         message: (msg: WebMessageLike) => void run(() => onMessage(msg))(),
         // message_create fires for every new message; own ones are the outbound side of the chat.
         message_create: (msg: WebMessageLike) => void run(() => (msg?.fromMe ? onMessage(msg) : Promise.resolve([])))(),
@@ -165,6 +174,7 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
       for (const name of WEB_EVENTS) client.on(name, handlers[name]);
       return async () => {
         for (const name of WEB_EVENTS) client.removeListener(name, handlers[name]);
+        await queue;
       };
     },
 

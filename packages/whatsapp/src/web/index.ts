@@ -7,6 +7,7 @@ export { groupKey, identityOfJid, jidOfIdentity } from './ids.js';
 export { ackStatus, mapWebMessage, webThreadKey } from './map.js';
 export type {
   WebClientLike,
+  WebListener,
   WebMessageId,
   WebMessageLike,
   WebMessageMedia,

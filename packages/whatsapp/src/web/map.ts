@@ -176,9 +176,11 @@ export function mapEdit(msg: WebMessageLike, newBody: unknown, ctx: WebMapContex
 }
 
 export function mapRevoke(msg: WebMessageLike, revoked: WebMessageLike | null | undefined, ctx: WebMapContext): InboundEvent[] {
-  // The revoked message keeps its id; `revoked` is its state before, when the library captured it.
-  const target = revoked?.id?._serialized ?? msg.id._serialized;
-  const byJid = isGroupId(msg.fromMe ? msg.to : msg.from) ? msg.author : msg.fromMe ? msg.from : msg.from;
+  // whatsapp-web.js gives the original's id on `revoked` (or as protocolMessageKey); the revoked
+  // message itself keeps that id in most versions.
+  const original = revoked?.id?._serialized ?? (msg as { protocolMessageKey?: { _serialized?: string } }).protocolMessageKey?._serialized;
+  const target = original ?? msg.id._serialized;
+  const byJid = isGroupId(msg.fromMe ? msg.to : msg.from) ? msg.author : msg.from;
   const by = identityOfJid(byJid);
   const at = unixToIso(msg.timestamp) ?? ctx.now().toISOString();
   return [{ type: 'delete', channel: ctx.channel, targetExternalId: target, ...(by ? { by } : {}), at, raw: raw(msg) }];

@@ -76,10 +76,14 @@ export interface WebSendOptions {
   sendMediaAsDocument?: boolean;
 }
 
+/** An EventEmitter listener, typed as Node's own so the library's Client fits. */
+// biome-ignore lint/suspicious/noExplicitAny: mirrors EventEmitter's listener type; the adapter narrows each event itself
+export type WebListener = (...args: any[]) => void;
+
 /** What the adapter needs of a whatsapp-web.js `Client`: its events, `sendMessage`, and optionally the LID lookup. */
 export interface WebClientLike {
-  on(event: string, listener: (...args: never[]) => void): unknown;
-  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+  on(event: string, listener: WebListener): unknown;
+  removeListener(event: string, listener: WebListener): unknown;
   sendMessage(chatId: string, content: string | WebMessageMedia, options?: WebSendOptions): Promise<WebMessageLike>;
   getContactLidAndPhone?(userIds: string[]): Promise<Array<{ lid: string; pn: string }>>;
 }
