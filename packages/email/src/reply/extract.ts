@@ -22,10 +22,14 @@ const MAX_LINE = 2000;
 const isQuote = (line: string) => line.trimStart().startsWith('>');
 const isBlank = (line: string) => line.trim() === '';
 
-/** Index where an attribution line starts when `lines[i..i+2]` (joined) reads "On … wrote:". */
-function attributionAt(lines: string[], i: number): number | undefined {
+/**
+ * When `lines[i..i+2]` (joined) read "On … wrote:", the index after the attribution; Gmail may wrap
+ * it over two or three lines.
+ */
+function attributionEnd(lines: string[], i: number): number | undefined {
   const first = lines[i]!;
-  if (first.length > MAX_LINE || isBlank(first) || !ATTRIBUTION_LEAD.test(first)) return undefined;
+  if (first.length > MAX_LINE || isBlank(first) || isQuote(first) || !ATTRIBUTION_LEAD.test(first))
+    return undefined;
   let joined = '';
   for (let n = 0; n < 3 && i + n < lines.length; n++) {
     const line = lines[i + n]!;
@@ -33,10 +37,11 @@ function attributionAt(lines: string[], i: number): number | undefined {
     joined = n === 0 ? line : `${joined} ${line.trim()}`;
     if (joined.length > 600) break;
     if (ATTRIBUTION.test(joined)) {
-      // The quote or the original text must follow (maybe after blank lines): else it is prose.
+      // A quote or nothing must follow (maybe after blank lines), or the line ends with a colon:
+      // otherwise it is prose that happens to contain "wrote".
       let next = i + n + 1;
       while (next < lines.length && isBlank(lines[next]!)) next++;
-      if (next >= lines.length || isQuote(lines[next]!) || n > 0 || /[:：]\s*$/.test(joined)) return i;
+      if (next >= lines.length || isQuote(lines[next]!) || /[:：]\s*$/.test(joined)) return i + n + 1;
     }
   }
   return undefined;
@@ -54,41 +59,32 @@ function headerBlockAt(lines: string[], i: number): boolean {
   return fields >= 2;
 }
 
-/** The first line of quoted history, or `lines.length` when there is none. */
-function findQuoteStart(lines: string[]): number {
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.length > MAX_LINE) continue;
-    if (ORIGINAL_MESSAGE.test(line)) return i;
-    if (SEPARATOR.test(line) && i + 1 < lines.length && headerBlockAt(lines, i + 1)) return i;
-    if (headerBlockAt(lines, i)) return i;
-    const attribution = attributionAt(lines, i);
-    if (attribution !== undefined) return attribution;
-  }
-  return lines.length;
+/** Whether everything from `i` on is an earlier message: Outlook blocks, "Original Message" lines. */
+function historyStartsAt(lines: string[], i: number): boolean {
+  const line = lines[i]!;
+  if (line.length > MAX_LINE) return false;
+  if (ORIGINAL_MESSAGE.test(line) || headerBlockAt(lines, i)) return true;
+  if (!SEPARATOR.test(line)) return false;
+  let next = i + 1;
+  while (next < lines.length && next <= i + 3 && isBlank(lines[next]!)) next++;
+  return next < lines.length && headerBlockAt(lines, next);
 }
 
 /** Splits the new part into body and signature (delimiter line or a mobile sign-off near the end). */
 function splitSignature(lines: string[]): [string[], string[]] {
-  // Search bottom-up within the last lines only: a "--" early in a long message is not a signature.
-  const floor = Math.max(0, lines.length - 15);
-  for (let i = lines.length - 1; i >= floor; i--) {
-    const line = lines[i]!.trimEnd();
-    if (SIGNATURE_DELIMITER.test(line) && (i > 0 || lines.length > 1)) {
-      const previous = lines.slice(0, i);
-      if (previous.some((l) => !isBlank(l))) return [previous, lines.slice(i)];
+  let end = lines.length;
+  while (end > 0 && isBlank(lines[end - 1]!)) end--;
+  // Only the last lines can be a signature: a "--" early in a long message is not one. The
+  // topmost delimiter there wins, so a sign-off above a mailing-list footer takes both.
+  const floor = Math.max(1, end - 15);
+  for (let i = floor; i < end; i++) {
+    if (SIGNATURE_DELIMITER.test(lines[i]!.trimEnd()) && lines.slice(0, i).some((l) => !isBlank(l))) {
+      return [lines.slice(0, i), lines.slice(i)];
     }
   }
-  for (let i = lines.length - 1; i >= floor; i--) {
-    const line = lines[i]!;
-    if (isBlank(line)) continue;
-    // A mobile sign-off alone on the last non-blank line(s) of the new text.
-    if (MOBILE_SIGNATURE.test(line) && (i === 0 || isBlank(lines[i - 1]!) || i === lines.length - 1)) {
-      const previous = lines.slice(0, i);
-      if (previous.some((l) => !isBlank(l)) && lines.slice(i + 1).every(isBlank))
-        return [previous, lines.slice(i)];
-    }
-    break;
+  const last = end - 1;
+  if (last >= 1 && MOBILE_SIGNATURE.test(lines[last]!) && lines.slice(0, last).some((l) => !isBlank(l))) {
+    return [lines.slice(0, last), lines.slice(last)];
   }
   return [lines, []];
 }
@@ -103,7 +99,8 @@ const tidy = (lines: string[]) =>
  * Separates what a sender wrote this time from the quoted history and the signature: Gmail and
  * Apple Mail attributions ("On … wrote:", in several languages), Outlook header blocks
  * ("From:/Sent:", "-----Original Message-----"), `>` quotes, "-- " signatures and mobile sign-offs
- * ("Sent from my iPhone"). Inline replies between `>` quotes are kept; quoted lines are removed.
+ * ("Sent from my iPhone"). Answers written between `>` quotes (inline or bottom posting) are kept;
+ * the quotes and their attribution lines go to `quoted`. Linear in the text's length.
  *
  * @example
  * ```ts
@@ -112,41 +109,35 @@ const tidy = (lines: string[]) =>
  */
 export function extractNewContent(text: string): ExtractedContent {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
-  const start = findQuoteStart(lines);
-  const head = lines.slice(0, start);
-  const quoted = lines.slice(start);
-  // `>` lines above the cut are quotes of an inline or bottom-posted reply: drop them from the new
-  // text with the attribution that introduces them, keep what the sender wrote between them.
   const fresh: string[] = [];
-  const removed: string[] = [];
-  for (const line of head) (isQuote(line) ? removed : fresh).push(line);
-  // Bottom posting: nothing new above the history, the reply follows the quotes.
-  if (fresh.every(isBlank) && start < lines.length) {
-    const after: string[] = [];
-    let i = start;
-    const attribution = attributionAt(lines, start);
-    if (attribution !== undefined) {
-      i = start + 1;
-      while (
-        i < lines.length &&
-        !isQuote(lines[i]!) &&
-        !isBlank(lines[i]!) &&
-        !ATTRIBUTION.test(lines[i - 1]!)
-      )
-        i++;
-      const rest = lines.slice(i);
-      const tail = rest.filter((l) => !isQuote(l));
-      if (tail.some((l) => !isBlank(l))) {
-        after.push(...tail);
-        const [body, signature] = splitSignature(after);
-        return {
-          newText: tidy(body),
-          quoted: tidy([...lines.slice(start, i), ...rest.filter(isQuote)]),
-          signature: tidy(signature),
-        };
-      }
+  const quoted: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (historyStartsAt(lines, i)) {
+      quoted.push(...lines.slice(i));
+      break;
     }
+    if (isQuote(line)) {
+      quoted.push(line);
+      continue;
+    }
+    const end = attributionEnd(lines, i);
+    if (end === undefined) {
+      fresh.push(line);
+      continue;
+    }
+    let next = end;
+    while (next < lines.length && isBlank(lines[next]!)) next++;
+    if (next < lines.length && isQuote(lines[next]!)) {
+      // "On … wrote:" over a `>` quote: the answer may continue below it.
+      quoted.push(...lines.slice(i, end));
+      i = end - 1;
+      continue;
+    }
+    // An attribution over unquoted history (some clients do not prefix): the rest is history.
+    quoted.push(...lines.slice(i));
+    break;
   }
   const [body, signature] = splitSignature(fresh);
-  return { newText: tidy(body), quoted: tidy([...removed, ...quoted]), signature: tidy(signature) };
+  return { newText: tidy(body), quoted: tidy(quoted), signature: tidy(signature) };
 }

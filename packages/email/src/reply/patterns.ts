@@ -38,7 +38,7 @@ export const ATTRIBUTION = new RegExp(
 );
 /** Attribution lines that open with a date marker, so a sentence that merely ends in "wrote" is not cut. */
 export const ATTRIBUTION_LEAD =
-  /^\s*(?:>\s*)?(?:on|le|am|el|em|il|op|den|dne|w dniu|på|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\s+\p{L}{3,}|\p{L}{2,12},?\s+\d{1,2}|[^\s@<>]{1,64}@[^\s@<>]{1,255}|.{0,120}<[^\s@<>]{1,64}@[^\s@<>]{1,255}>)\b/iu;
+  /^\s*(?:>\s*)?(?:(?:on|le|am|el|em|il|op|den|dne|w dniu|på)(?=[\s,])|\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|\d{1,2}\s+\p{L}{3,}|\p{L}{2,12},?\s+\d{1,2}|[^\s@<>]{1,64}@[^\s@<>]{1,255}|.{0,120}<[^\s@<>]{1,64}@[^\s@<>]{1,255}>)/iu;
 
 /** "-----Original Message-----" and translations, "----- Forwarded message -----", "Begin forwarded message:". */
 export const ORIGINAL_MESSAGE =
@@ -53,8 +53,8 @@ export const HEADER_FIELD =
 /** A line of underscores or dashes that Outlook puts above its header block. */
 export const SEPARATOR = /^\s*(?:_{10,}|-{10,})\s*$/;
 
-/** The signature delimiter "-- " (RFC 3676), tolerant of the trailing space being lost, and "__". */
-export const SIGNATURE_DELIMITER = /^(?:--\s*|__\s*|-\p{L}[\p{L} .'-]{0,40})$/u;
+/** The signature delimiter "-- " (RFC 3676, tolerant of a lost trailing space), `__` lines, and "-Name" sign-offs. */
+export const SIGNATURE_DELIMITER = /^(?:--\s*|_{2,}\s*|-\p{L}[\p{L} .'-]{0,40})$/u;
 
 /** Mobile sign-offs: "Sent from my iPhone", "Sent from my Samsung Galaxy", "Envoyé de mon iPhone"… */
 export const MOBILE_SIGNATURE =
