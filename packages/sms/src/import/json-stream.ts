@@ -38,6 +38,14 @@ export async function* jsonItems(chunks: AsyncIterable<string>): AsyncGenerator<
         if (!/\s/.test(ch)) current += ch;
         continue;
       }
+      if (mode === 'lines' && (ch === '\n' || ch === '\r')) {
+        // JSON text never holds a raw newline, so in JSON lines it always ends the item, even a broken one.
+        inString = false;
+        escaped = false;
+        depth = 0;
+        yield* flush();
+        continue;
+      }
       if (inString) {
         current += ch;
         if (escaped) escaped = false;
@@ -60,9 +68,6 @@ export async function* jsonItems(chunks: AsyncIterable<string>): AsyncGenerator<
           arrayClosed = true;
           continue;
         }
-      } else if (depth === 0 && (ch === '\n' || ch === '\r')) {
-        yield* flush();
-        continue;
       }
       if (ch === '{' || ch === '[') depth++;
       else if (ch === '}' || ch === ']') depth = Math.max(0, depth - 1);
