@@ -31,14 +31,15 @@ const DIGIT_WORDS: Record<string, string> = {
 // Every pattern below is linear: bounded repetitions, no nested unbounded quantifiers.
 const CARD = /(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])/g;
 const SSN = /(?<!\d)\d{3}([- ])\d{2}\1\d{4}(?!\d)/g;
-const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/g;
+const LOCAL_CHAR = /[A-Za-z0-9._%+-]/;
+const DOMAIN = /[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){1,8}/y;
 const PHONE =
   /(?<![\w+])(?:\+\d{1,3}[ .-]?)?(?:\(\d{3}\)|\d{3})[ .-]?\d{3}[ .-]?\d{4}(?!\d)|(?<![\w+])\+\d{8,15}(?!\d)/g;
 const CVV =
   /\b(?:security code|cvv2?|cvc2?|card verification(?: code| value)?)\b[^\d\n]{0,24}(\d{3,4})(?!\d)/gi;
 // A run of spoken digits ("four one five, five five five…"), words separated by spaces, commas or dashes.
 const SPOKEN =
-  /\b(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)(?:[\s,.-]{1,3}(?:zero|oh|o|one|two|three|four|five|six|seven|eight|nine)){6,}\b/gi;
+  /\b(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o)\b(?:[\s,.-]{1,3}(?:zero|one|two|three|four|five|six|seven|eight|nine|oh|o)\b){6,}/gi;
 
 /** The Luhn checksum of a digit string, as every payment card number carries. */
 export function luhnValid(digits: string): boolean {
@@ -63,6 +64,26 @@ function kindsOf(option: RedactOption | undefined): ReadonlySet<RedactionKind> {
   return new Set(option.kinds);
 }
 
+/**
+ * Emails, found from each `@` outwards rather than by one regex over the text: a regex starting at
+ * every letter would backtrack on long runs of letters without an `@`.
+ */
+function emails(text: string): Match[] {
+  const found: Match[] = [];
+  let cursor = 0;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > cursor && at - start < 64 && LOCAL_CHAR.test(text[start - 1]!)) start--;
+    if (start === at) continue;
+    DOMAIN.lastIndex = at + 1;
+    const domain = DOMAIN.exec(text);
+    if (!domain) continue;
+    found.push({ kind: 'email', start, end: at + 1 + domain[0].length });
+    cursor = at + 1 + domain[0].length;
+  }
+  return found;
+}
+
 function collect(text: string, kinds: ReadonlySet<RedactionKind>): Match[] {
   const found: Match[] = [];
   if (kinds.has('card')) {
@@ -75,9 +96,7 @@ function collect(text: string, kinds: ReadonlySet<RedactionKind>): Match[] {
   if (kinds.has('ssn'))
     for (const m of text.matchAll(SSN))
       found.push({ kind: 'ssn', start: m.index, end: m.index + m[0].length });
-  if (kinds.has('email'))
-    for (const m of text.matchAll(EMAIL))
-      found.push({ kind: 'email', start: m.index, end: m.index + m[0].length });
+  if (kinds.has('email')) for (const m of emails(text)) found.push(m);
   if (kinds.has('phone'))
     for (const m of text.matchAll(PHONE))
       found.push({ kind: 'phone', start: m.index, end: m.index + m[0].length });

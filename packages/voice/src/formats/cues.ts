@@ -40,8 +40,8 @@ const ENTITIES: Record<string, string> = {
 /** Drops inline markup (`<i>`, `<c.loud>`, `<00:01.000>`, `{\an8}`) and decodes the entities WebVTT allows. */
 export function cleanCueText(text: string): string {
   return text
-    .replace(/<[^>]{0,200}>/g, '')
-    .replace(/\{\\[^}]{0,50}\}/g, '')
+    .replace(/<[^<>]{0,200}>/g, '')
+    .replace(/\{\\[^{}]{0,50}\}/g, '')
     .replace(
       /&(amp|lt|gt|quot|apos|nbsp|lrm|rlm);|&#(\d{1,7});|&#x([0-9a-fA-F]{1,6});/g,
       (_, name, dec, hex) => {

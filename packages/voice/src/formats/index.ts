@@ -93,13 +93,13 @@ function parseError(message: string, raw: unknown, cause?: unknown, path?: strin
 }
 
 /** Reads JSON text; a truncated or invalid file is a typed error that keeps the text. */
-function readJson(text: string): unknown {
+function readJson(text: string, raw: unknown): unknown {
   try {
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw parseError(
       `invalid JSON transcript: ${cause instanceof Error ? cause.message : String(cause)}`,
-      text,
+      raw,
       cause,
     );
   }
@@ -118,14 +118,13 @@ function readJson(text: string): unknown {
  */
 export function parseTranscript(input: unknown, options: ParseTranscriptOptions = {}): InboundEvent[] {
   const requested = options.format ?? 'auto';
-  let value: unknown = input;
-  if (typeof input === 'string') {
-    const trimmed = input.replace(/^\uFEFF/, '').trimStart();
+  const text = input instanceof Uint8Array ? new TextDecoder().decode(input) : input;
+  let value: unknown = text;
+  if (typeof text === 'string') {
+    const trimmed = text.replace(/^\uFEFF/, '').trimStart();
     const textual =
       requested === 'vtt' || requested === 'srt' || (requested === 'auto' && !/^[[{]/.test(trimmed));
-    if (!textual) value = readJson(input);
-  } else if (input instanceof Uint8Array) {
-    return parseTranscript(new TextDecoder().decode(input), options);
+    if (!textual) value = readJson(text, input);
   }
   const items =
     Array.isArray(value) && value.length > 0 && value.every((v) => looksLikeVoiceJson(v)) ? value : [value];
