@@ -25,7 +25,11 @@ describe('whatsapp-cloud importer', () => {
 
   it('reads JSON lines, keeping a bad line as rejected and going on', async () => {
     const path = join(dir, 'hooks.jsonl');
-    const lines = [JSON.stringify(pywa('message.json', 'text')), '{"broken":', JSON.stringify(pywa('message_status.json', 'failed'))];
+    const lines = [
+      JSON.stringify(pywa('message.json', 'text')),
+      '{"broken":',
+      JSON.stringify(pywa('message_status.json', 'failed')),
+    ];
     await writeFile(path, `${lines.join('\n')}\n`);
     const items = await collect(path);
     expect(items.map((i) => i.type)).toEqual(['message', 'rejected', 'status']);
@@ -56,7 +60,12 @@ describe('whatsapp-cloud importer', () => {
 
   it('detects Cloud webhook files by their first bytes', () => {
     const importer = importers[0]!;
-    expect(importer.detect?.('a.json', new TextEncoder().encode('{"object":"whatsapp_business_account","entry":[]}'))).toBe(true);
+    expect(
+      importer.detect?.(
+        'a.json',
+        new TextEncoder().encode('{"object":"whatsapp_business_account","entry":[]}'),
+      ),
+    ).toBe(true);
     expect(importer.detect?.('a.json', new TextEncoder().encode('{"object":"page"}'))).toBe(false);
   });
 });

@@ -1,4 +1,10 @@
-import { createHub, inboundEventSchema, type InboundEvent, isWebhookParseError, memoryStore } from '@omnithread/core';
+import {
+  createHub,
+  type InboundEvent,
+  inboundEventSchema,
+  isWebhookParseError,
+  memoryStore,
+} from '@omnithread/core';
 import { parseCloudWebhook } from '@omnithread/whatsapp/cloud';
 import { describe, expect, it } from 'vitest';
 import { pywa, pywaEnvelopes } from './helpers.js';
@@ -12,11 +18,27 @@ const BSUID = { kind: 'whatsapp-bsuid', value: 'US.13491208655302741918' };
 const expectations: Record<string, (events: InboundEvent[]) => void> = {
   'message.json#text': ([e]) => {
     const m = (e as { message: Msg }).message;
-    expect(m).toMatchObject({ text: 'Body Text', external: { id: 'wamid.xyzxyz' }, sentAt: iso(1697043223), from: WA, fromName: 'Test Name' });
+    expect(m).toMatchObject({
+      text: 'Body Text',
+      external: { id: 'wamid.xyzxyz' },
+      sentAt: iso(1697043223),
+      from: WA,
+      fromName: 'Test Name',
+    });
     expect(m.thread).toEqual({ keys: ['whatsapp:wamid.xyzxyz'], refs: [] });
     expect(m.endpoint).toBe('1122334455667');
-    expect(m.links).toEqual([expect.objectContaining({ identity: BSUID, trust: 'provider', evidence: expect.stringContaining('user_id') })]);
-    expect(m.metadata).toMatchObject({ type: 'text', userId: BSUID.value, parentUserId: 'US.ENT.11815799212886844830' });
+    expect(m.links).toEqual([
+      expect.objectContaining({
+        identity: BSUID,
+        trust: 'provider',
+        evidence: expect.stringContaining('user_id'),
+      }),
+    ]);
+    expect(m.metadata).toMatchObject({
+      type: 'text',
+      userId: BSUID.value,
+      parentUserId: 'US.ENT.11815799212886844830',
+    });
   },
   'message.json#image': ([e]) => {
     expect((e as { message: Msg }).message.attachments).toEqual([
@@ -24,16 +46,26 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
     ]);
   },
   'message.json#media_with_url': ([e]) => {
-    expect((e as { message: Msg }).message.attachments?.[0]).toMatchObject({ providerId: '65463453', url: expect.stringContaining('lookaside.fbsbx.com') });
+    expect((e as { message: Msg }).message.attachments?.[0]).toMatchObject({
+      providerId: '65463453',
+      url: expect.stringContaining('lookaside.fbsbx.com'),
+    });
   },
   'message.json#video': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.text).toBe('caption');
-    expect(m.attachments?.[0]).toMatchObject({ providerId: '765756756', contentType: 'video/mp4', caption: 'caption' });
+    expect(m.attachments?.[0]).toMatchObject({
+      providerId: '765756756',
+      contentType: 'video/mp4',
+      caption: 'caption',
+    });
     expect(m.metadata?.forwarded).toBe(true);
   },
   'message.json#document': ([e]) => {
-    expect((e as { message: Msg }).message.attachments?.[0]).toMatchObject({ filename: 'filename.pdf', contentType: 'application/pdf' });
+    expect((e as { message: Msg }).message.attachments?.[0]).toMatchObject({
+      filename: 'filename.pdf',
+      contentType: 'application/pdf',
+    });
   },
   'message.json#audio': ([e]) => {
     const m = (e as { message: Msg }).message;
@@ -44,85 +76,153 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
   'message.json#static_sticker': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.attachments?.[0]?.contentType).toBe('image/webp');
-    expect(m.attachments?.[0]?.sha256).toBe(Buffer.from('OmT4nhjUhCMIPNmj7eeOZeCYjTXkLxoOv85OMCFwSuc=', 'base64').toString('hex'));
+    expect(m.attachments?.[0]?.sha256).toBe(
+      Buffer.from('OmT4nhjUhCMIPNmj7eeOZeCYjTXkLxoOv85OMCFwSuc=', 'base64').toString('hex'),
+    );
     expect(m.metadata).toMatchObject({ type: 'sticker', animated: false });
   },
-  'message.json#animated_sticker': ([e]) => expect((e as { message: Msg }).message.metadata).toMatchObject({ type: 'sticker', animated: true }),
+  'message.json#animated_sticker': ([e]) =>
+    expect((e as { message: Msg }).message.metadata).toMatchObject({ type: 'sticker', animated: true }),
   'message.json#reaction': ([e]) =>
-    expect(e).toMatchObject({ type: 'reaction', targetExternalId: 'wamid.yzxyzx=', emoji: '😮', by: WA, at: iso(1697044456) }),
-  'message.json#unreaction_empty': ([e]) => expect(e).toMatchObject({ type: 'reaction', targetExternalId: 'wamid.yzxyzx=', emoji: '' }),
+    expect(e).toMatchObject({
+      type: 'reaction',
+      targetExternalId: 'wamid.yzxyzx=',
+      emoji: '😮',
+      by: WA,
+      at: iso(1697044456),
+    }),
+  'message.json#unreaction_empty': ([e]) =>
+    expect(e).toMatchObject({ type: 'reaction', targetExternalId: 'wamid.yzxyzx=', emoji: '' }),
   'message.json#unreaction_no_emoji': ([e]) => expect(e).toMatchObject({ type: 'reaction', emoji: '' }),
   'message.json#current_location': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.metadata?.location).toEqual({ latitude: 12.25089, longitude: 43.90539 });
     expect(m.text).toContain('12.25089');
   },
-  'message.json#chosen_location': ([e]) => expect((e as { message: Msg }).message.text).toContain('Facebook HQ, 1 Hacker Way'),
+  'message.json#chosen_location': ([e]) =>
+    expect((e as { message: Msg }).message.text).toContain('Facebook HQ, 1 Hacker Way'),
   'message.json#contacts': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.text).toContain('Chandler Bing (+1 555-555-5555)');
     expect(m.metadata?.contacts).toHaveLength(3);
   },
-  'message.json#order': ([e]) => expect((e as { message: Msg }).message.metadata).toMatchObject({ type: 'order', order: { catalog_id: '354160437058781' } }),
+  'message.json#order': ([e]) =>
+    expect((e as { message: Msg }).message.metadata).toMatchObject({
+      type: 'order',
+      order: { catalog_id: '354160437058781' },
+    }),
   'message.json#unsupported': ([e]) => {
     const m = (e as { message: Msg }).message;
-    expect(m.metadata).toMatchObject({ type: 'unsupported', errors: [{ code: '131051', title: 'Message type unknown' }] });
+    expect(m.metadata).toMatchObject({
+      type: 'unsupported',
+      errors: [{ code: '131051', title: 'Message type unknown' }],
+    });
     expect(m.warnings?.[0]).toContain('unsupported');
     expect(m.raw).toMatchObject({ id: 'wamid.xyzxyz', type: 'unsupported' });
   },
-  'message.json#unsupported_with_type': ([e]) => expect((e as { message: Msg }).message.metadata).toMatchObject({ unsupported: { type: 'pool' } }),
+  'message.json#unsupported_with_type': ([e]) =>
+    expect((e as { message: Msg }).message.metadata).toMatchObject({ unsupported: { type: 'pool' } }),
   'message.json#reply': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.replyTo).toBe('wamid.xyzxyz==');
     expect(m.thread).toEqual({ keys: ['whatsapp:wamid.xyzxyz'], refs: ['whatsapp:wamid.xyzxyz=='] });
   },
   'message.json#forwarded': ([e]) => expect((e as { message: Msg }).message.metadata?.forwarded).toBe(true),
-  'message.json#forwarded_many_times': ([e]) => expect((e as { message: Msg }).message.metadata?.frequentlyForwarded).toBe(true),
+  'message.json#forwarded_many_times': ([e]) =>
+    expect((e as { message: Msg }).message.metadata?.frequentlyForwarded).toBe(true),
   'message.json#interactive_message_with_err': ([e]) => {
     const m = (e as { message: Msg }).message;
-    expect(m.metadata).toMatchObject({ type: 'interactive', errors: [{ code: '131000', details: 'Unsupported webhook payload' }] });
+    expect(m.metadata).toMatchObject({
+      type: 'interactive',
+      errors: [{ code: '131000', details: 'Unsupported webhook payload' }],
+    });
     expect(m.warnings).toHaveLength(1);
   },
   'message.json#referral': ([e]) =>
-    expect((e as { message: Msg }).message.metadata?.referral).toMatchObject({ source_id: 'ADID', headline: 'AD_TITLE', ctwa_clid: 'CTWA_CLID' }),
-  'message_status.json#sent': ([e]) => expect(e).toMatchObject({ type: 'status', status: { externalId: 'wamid.xyzxyz', status: 'sent', at: iso(1698266945) } }),
+    expect((e as { message: Msg }).message.metadata?.referral).toMatchObject({
+      source_id: 'ADID',
+      headline: 'AD_TITLE',
+      ctwa_clid: 'CTWA_CLID',
+    }),
+  'message_status.json#sent': ([e]) =>
+    expect(e).toMatchObject({
+      type: 'status',
+      status: { externalId: 'wamid.xyzxyz', status: 'sent', at: iso(1698266945) },
+    }),
   'message_status.json#delivered': ([e]) => expect(e).toMatchObject({ status: { status: 'delivered' } }),
-  'message_status.json#read': ([e]) => expect(e).toMatchObject({ status: { status: 'read', at: iso(1689380458) } }),
+  'message_status.json#read': ([e]) =>
+    expect(e).toMatchObject({ status: { status: 'read', at: iso(1689380458) } }),
   'message_status.json#played': ([e]) => expect(e).toMatchObject({ status: { status: 'read' } }),
   'message_status.json#failed': ([e]) =>
     expect(e).toMatchObject({
       type: 'status',
-      status: { status: 'failed', error: { code: '130472', message: expect.stringContaining("User's number is part of an experiment") } },
+      status: {
+        status: 'failed',
+        error: { code: '130472', message: expect.stringContaining("User's number is part of an experiment") },
+      },
     }),
-  'message_status.json#with_tracker': ([e]) => expect(e).toMatchObject({ status: { status: 'sent', raw: { biz_opaque_callback_data: 'some data' } } }),
-  'message_status.json#group': ([e]) => expect(e).toMatchObject({ type: 'status', status: { externalId: '<WHATSAPP_MESSAGE_ID>', status: 'read' } }),
+  'message_status.json#with_tracker': ([e]) =>
+    expect(e).toMatchObject({ status: { status: 'sent', raw: { biz_opaque_callback_data: 'some data' } } }),
+  'message_status.json#group': ([e]) =>
+    expect(e).toMatchObject({
+      type: 'status',
+      status: { externalId: '<WHATSAPP_MESSAGE_ID>', status: 'read' },
+    }),
   'system.json#phone_number_change': ([m, link]) => {
-    expect((m as { message: Msg }).message).toMatchObject({ metadata: { type: 'system', system: { type: 'user_changed_number' } } });
-    expect(link).toMatchObject({ type: 'identity-link', identity: WA, link: { identity: { kind: 'whatsapp', value: '972912345678' }, trust: 'provider' } });
+    expect((m as { message: Msg }).message).toMatchObject({
+      metadata: { type: 'system', system: { type: 'user_changed_number' } },
+    });
+    expect(link).toMatchObject({
+      type: 'identity-link',
+      identity: WA,
+      link: { identity: { kind: 'whatsapp', value: '972912345678' }, trust: 'provider' },
+    });
   },
   'system.json#identity_change': ([e]) =>
-    expect((e as { message: Msg }).message.metadata).toMatchObject({ system: { type: 'customer_identity_changed' }, identity: { acknowledged: true } }),
+    expect((e as { message: Msg }).message.metadata).toMatchObject({
+      system: { type: 'customer_identity_changed' },
+      identity: { acknowledged: true },
+    }),
   'callback_button.json#button': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.text).toBe('title');
-    expect(m.metadata?.interactive).toMatchObject({ type: 'button_reply', button_reply: { id: 'callback_data' } });
+    expect(m.metadata?.interactive).toMatchObject({
+      type: 'button_reply',
+      button_reply: { id: 'callback_data' },
+    });
     expect(m.replyTo).toBe('wamid.xyzxyz');
   },
-  'callback_button.json#quick_reply': ([e]) => expect((e as { message: Msg }).message.metadata?.button).toEqual({ payload: 'callback_data', text: 'title' }),
+  'callback_button.json#quick_reply': ([e]) =>
+    expect((e as { message: Msg }).message.metadata?.button).toEqual({
+      payload: 'callback_data',
+      text: 'title',
+    }),
   'callback_button.json#quick_reply_without_context': ([e]) => {
     const m = (e as { message: Msg }).message;
     expect(m.replyTo).toBeUndefined();
     expect(m.links?.[0]?.identity).toEqual(BSUID);
   },
-  'callback_selection.json#callback': ([e]) => expect((e as { message: Msg }).message.metadata?.interactive).toMatchObject({ type: 'list_reply' }),
+  'callback_selection.json#callback': ([e]) =>
+    expect((e as { message: Msg }).message.metadata?.interactive).toMatchObject({ type: 'list_reply' }),
   'callback_selection.json#description': ([e]) =>
-    expect((e as { message: Msg }).message.metadata?.interactive).toMatchObject({ list_reply: { description: 'description' } }),
+    expect((e as { message: Msg }).message.metadata?.interactive).toMatchObject({
+      list_reply: { description: 'description' },
+    }),
   'flow_completion.json#completion': ([e]) =>
-    expect((e as { message: Msg }).message.metadata?.flowResponse).toMatchObject({ flow_token: 'AQAAAAACS5FpgQ_cAAAAAD0QI3s.', delivery_rating: '4' }),
-  'flow_completion.json#without_flow_token': ([e]) => expect((e as { message: Msg }).message.text).toBe('Sent'),
+    expect((e as { message: Msg }).message.metadata?.flowResponse).toMatchObject({
+      flow_token: 'AQAAAAACS5FpgQ_cAAAAAD0QI3s.',
+      delivery_rating: '4',
+    }),
+  'flow_completion.json#without_flow_token': ([e]) =>
+    expect((e as { message: Msg }).message.text).toBe('Sent'),
   'deleted_message.json#revoke': ([e]) =>
     // The fixture's `from` is a placeholder: the sender comes from contacts[].
-    expect(e).toMatchObject({ type: 'delete', targetExternalId: '<ORIGINAL_WHATSAPP_MESSAGE_ID>', by: WA, at: iso(1697043223) }),
+    expect(e).toMatchObject({
+      type: 'delete',
+      targetExternalId: '<ORIGINAL_WHATSAPP_MESSAGE_ID>',
+      by: WA,
+      at: iso(1697043223),
+    }),
   'edited_message.json#image': ([e]) =>
     expect(e).toMatchObject({
       type: 'edit',
@@ -131,11 +231,20 @@ const expectations: Record<string, (events: InboundEvent[]) => void> = {
       at: iso(1749854575),
     }),
   'outgoing_message.json#text': ([e]) =>
-    expect((e as { message: Msg }).message).toMatchObject({ direction: 'outbound', text: 'Test message', to: [WA], status: 'sent' }),
-  'outgoing_message.json#delete': ([e]) => expect(e).toMatchObject({ type: 'delete', targetExternalId: 'wamid.zzzzzz' }),
-  'outgoing_message.json#edit': ([e]) => expect(e).toMatchObject({ type: 'edit', targetExternalId: 'wamid.zzzzzz', text: 'Text was edited' }),
-  'call_permission_update.json#accept': ([e]) => expect((e as { message: Msg }).message.text).toBe('Call permission: accept'),
-  'call_permission_update.json#reject': ([e]) => expect((e as { message: Msg }).message.text).toBe('Call permission: reject'),
+    expect((e as { message: Msg }).message).toMatchObject({
+      direction: 'outbound',
+      text: 'Test message',
+      to: [WA],
+      status: 'sent',
+    }),
+  'outgoing_message.json#delete': ([e]) =>
+    expect(e).toMatchObject({ type: 'delete', targetExternalId: 'wamid.zzzzzz' }),
+  'outgoing_message.json#edit': ([e]) =>
+    expect(e).toMatchObject({ type: 'edit', targetExternalId: 'wamid.zzzzzz', text: 'Text was edited' }),
+  'call_permission_update.json#accept': ([e]) =>
+    expect((e as { message: Msg }).message.text).toBe('Call permission: accept'),
+  'call_permission_update.json#reject': ([e]) =>
+    expect((e as { message: Msg }).message.text).toBe('Call permission: reject'),
 };
 const NOTICE_FILES: Record<string, string> = {
   'account_update.json': 'account_update',
@@ -185,7 +294,9 @@ describe('WhatsApp Cloud parse: every pywa fixture', () => {
 
 describe('WhatsApp Cloud parse: bad and unknown input', () => {
   it('keeps unknown message types as messages with their raw payload', () => {
-    const env = structuredClone(pywa('message.json', 'text')) as { entry: Array<{ changes: Array<{ value: { messages: unknown[] } }> }> };
+    const env = structuredClone(pywa('message.json', 'text')) as {
+      entry: Array<{ changes: Array<{ value: { messages: unknown[] } }> }>;
+    };
     env.entry[0]!.changes[0]!.value.messages[0] = {
       from: '972987654321',
       id: 'wamid.future',
@@ -200,7 +311,16 @@ describe('WhatsApp Cloud parse: bad and unknown input', () => {
   });
 
   it('refuses envelopes it cannot use with a WebhookParseError keeping raw', () => {
-    for (const bad of [null, 'x', [], {}, { object: 'page', entry: [] }, { entry: 5 }, { entry: [{}] }, { entry: [{ changes: [{}] }] }]) {
+    for (const bad of [
+      null,
+      'x',
+      [],
+      {},
+      { object: 'page', entry: [] },
+      { entry: 5 },
+      { entry: [{}] },
+      { entry: [{ changes: [{}] }] },
+    ]) {
       try {
         parseCloudWebhook(bad);
         throw new Error(`accepted ${JSON.stringify(bad)}`);
@@ -212,7 +332,16 @@ describe('WhatsApp Cloud parse: bad and unknown input', () => {
   });
 
   it('refuses a message with no usable sender rather than inventing one', () => {
-    const env = { object: 'whatsapp_business_account', entry: [{ changes: [{ field: 'messages', value: { messages: [{ id: 'wamid.x', from: 'nobody', type: 'text' }] } }] }] };
+    const env = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          changes: [
+            { field: 'messages', value: { messages: [{ id: 'wamid.x', from: 'nobody', type: 'text' }] } },
+          ],
+        },
+      ],
+    };
     expect(() => parseCloudWebhook(env)).toThrowError(/usable sender/);
   });
 });

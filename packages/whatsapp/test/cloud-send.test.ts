@@ -33,10 +33,19 @@ function setup(answers: Parameters<typeof mockFetch>[0], extra: Record<string, u
 /** A send context whose customer last wrote `hoursAgo` hours before NOW. */
 function context(hoursAgo: number | undefined): SendContext {
   const contact = makeContact();
-  const conversation = makeConversation({ contactIds: [contact.id], channels: ['whatsapp'], lastChannel: 'whatsapp' });
+  const conversation = makeConversation({
+    contactIds: [contact.id],
+    channels: ['whatsapp'],
+    lastChannel: 'whatsapp',
+  });
   if (hoursAgo === undefined) return { conversation, contact, now: NOW };
   const sentAt = new Date(NOW.getTime() - hoursAgo * 3_600_000).toISOString();
-  const lastInbound = makeMessage({ conversationId: conversation.id, contactId: contact.id, channel: 'whatsapp', sentAt });
+  const lastInbound = makeMessage({
+    conversationId: conversation.id,
+    contactId: contact.id,
+    channel: 'whatsapp',
+    sentAt,
+  });
   return { conversation, contact, lastInbound, now: NOW };
 }
 
@@ -67,7 +76,12 @@ describe('WhatsApp Cloud send()', () => {
       type: 'text',
       text: { body: 'Your order shipped', preview_url: false },
     });
-    expect(result).toMatchObject({ externalId: 'wamid.OUT1', status: 'queued', thread: { keys: ['whatsapp:wamid.OUT1'] }, metadata: { waId: '972987654321' } });
+    expect(result).toMatchObject({
+      externalId: 'wamid.OUT1',
+      status: 'queued',
+      thread: { keys: ['whatsapp:wamid.OUT1'] },
+      metadata: { waId: '972987654321' },
+    });
   });
 
   it('quotes the customer message (context.message_id) when quoteReplies is on', async () => {
@@ -78,19 +92,39 @@ describe('WhatsApp Cloud send()', () => {
 
   it('sends to a business-scoped user id with `recipient` when no phone is known', async () => {
     const { adapter, calls } = setup([accepted('wamid.OUT3')]);
-    await adapter.send(outbound({ to: [{ kind: 'whatsapp-bsuid', value: 'BR.1502576394655843' }] }), context(1));
+    await adapter.send(
+      outbound({ to: [{ kind: 'whatsapp-bsuid', value: 'BR.1502576394655843' }] }),
+      context(1),
+    );
     expect(calls[0]!.json).toMatchObject({ recipient: 'BR.1502576394655843', type: 'text' });
     expect(calls[0]!.json).not.toHaveProperty('to');
   });
 
   it('sends media by link, by media id, and by uploading inline bytes, with the text as caption', async () => {
-    const { adapter, calls } = setup([accepted('wamid.M1'), { body: { id: 'MEDIA42' } }, accepted('wamid.M2'), accepted('wamid.M3')]);
+    const { adapter, calls } = setup([
+      accepted('wamid.M1'),
+      { body: { id: 'MEDIA42' } },
+      accepted('wamid.M2'),
+      accepted('wamid.M3'),
+    ]);
     const result = await adapter.send(
       outbound({
         text: 'Here is the invoice',
         attachments: [
-          { id: 'a1', contentType: 'application/pdf', filename: 'invoice.pdf', size: 10, url: 'https://cdn.example.com/invoice.pdf' },
-          { id: 'a2', contentType: 'image/png', size: 3, content: Buffer.from('png').toString('base64'), filename: 'p.png' },
+          {
+            id: 'a1',
+            contentType: 'application/pdf',
+            filename: 'invoice.pdf',
+            size: 10,
+            url: 'https://cdn.example.com/invoice.pdf',
+          },
+          {
+            id: 'a2',
+            contentType: 'image/png',
+            size: 3,
+            content: Buffer.from('png').toString('base64'),
+            filename: 'p.png',
+          },
           { id: 'a3', contentType: 'audio/ogg', size: -1, providerId: '998877' },
         ],
       }),
@@ -98,7 +132,11 @@ describe('WhatsApp Cloud send()', () => {
     );
     expect(calls[0]!.json).toMatchObject({
       type: 'document',
-      document: { link: 'https://cdn.example.com/invoice.pdf', caption: 'Here is the invoice', filename: 'invoice.pdf' },
+      document: {
+        link: 'https://cdn.example.com/invoice.pdf',
+        caption: 'Here is the invoice',
+        filename: 'invoice.pdf',
+      },
     });
     expect(calls[1]!.url).toBe('https://graph.facebook.com/v24.0/1122334455667/media');
     const form = calls[1]!.init!.body as FormData;
@@ -113,15 +151,32 @@ describe('WhatsApp Cloud send()', () => {
 
   it('sends text first when the first attachment cannot carry a caption', async () => {
     const { adapter, calls } = setup([accepted('wamid.T'), accepted('wamid.S')]);
-    await adapter.send(outbound({ text: 'sticker!', attachments: [{ id: 's', contentType: 'image/webp', size: -1, providerId: '55' }] }), context(1));
+    await adapter.send(
+      outbound({
+        text: 'sticker!',
+        attachments: [{ id: 's', contentType: 'image/webp', size: -1, providerId: '55' }],
+      }),
+      context(1),
+    );
     expect(calls.map((c) => (c.json as { type: string }).type)).toEqual(['text', 'sticker']);
   });
 
   it('reacts to a message, and removes the reaction with an empty emoji', async () => {
     const { adapter, calls } = setup([accepted('wamid.R1'), accepted('wamid.R2')]);
-    await adapter.react({ to: { kind: 'whatsapp', value: '972987654321' }, messageId: 'wamid.IN', emoji: '👍' });
-    await adapter.react({ to: { kind: 'whatsapp', value: '972987654321' }, messageId: 'wamid.IN', emoji: '' });
-    expect(calls[0]!.json).toMatchObject({ type: 'reaction', reaction: { message_id: 'wamid.IN', emoji: '👍' } });
+    await adapter.react({
+      to: { kind: 'whatsapp', value: '972987654321' },
+      messageId: 'wamid.IN',
+      emoji: '👍',
+    });
+    await adapter.react({
+      to: { kind: 'whatsapp', value: '972987654321' },
+      messageId: 'wamid.IN',
+      emoji: '',
+    });
+    expect(calls[0]!.json).toMatchObject({
+      type: 'reaction',
+      reaction: { message_id: 'wamid.IN', emoji: '👍' },
+    });
     expect(calls[1]!.json).toMatchObject({ reaction: { emoji: '' } });
   });
 });
@@ -130,7 +185,10 @@ describe('WhatsApp Cloud templates (Graph API mocked)', () => {
   it('sends a template outside the window, with plain parameters filling the body', async () => {
     const { adapter, calls } = setup([accepted('wamid.TPL')]);
     const result = await adapter.send(
-      outbound({ text: '', template: { name: 'order_update', language: 'en_US', parameters: ['Ada', 'A-1042'] } }),
+      outbound({
+        text: '',
+        template: { name: 'order_update', language: 'en_US', parameters: ['Ada', 'A-1042'] },
+      }),
       context(72),
     );
     expect(calls[0]!.json).toEqual({
@@ -142,7 +200,15 @@ describe('WhatsApp Cloud templates (Graph API mocked)', () => {
       template: {
         name: 'order_update',
         language: { code: 'en_US' },
-        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: 'A-1042' }] }],
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Ada' },
+              { type: 'text', text: 'A-1042' },
+            ],
+          },
+        ],
       },
     });
     expect(result).toMatchObject({ externalId: 'wamid.TPL', metadata: { template: 'order_update' } });
@@ -154,14 +220,27 @@ describe('WhatsApp Cloud templates (Graph API mocked)', () => {
       { type: 'header', parameters: [{ type: 'image', image: { link: 'https://cdn.example.com/h.png' } }] },
       { type: 'button', sub_type: 'url', index: '0', parameters: [{ type: 'text', text: 'A-1042' }] },
     ];
-    await adapter.send(outbound({ template: { name: 'shipped', language: 'pt_BR', parameters: components } }), context(undefined));
-    expect((calls[0]!.json as { template: unknown }).template).toEqual({ name: 'shipped', language: { code: 'pt_BR' }, components });
+    await adapter.send(
+      outbound({ template: { name: 'shipped', language: 'pt_BR', parameters: components } }),
+      context(undefined),
+    );
+    expect((calls[0]!.json as { template: unknown }).template).toEqual({
+      name: 'shipped',
+      language: { code: 'pt_BR' },
+      components,
+    });
   });
 
   it('sends a template without parameters', async () => {
     const { adapter, calls } = setup([accepted('wamid.TPL3')]);
-    await adapter.send(outbound({ template: { name: 'hello_world', language: 'en_US' } }), context(undefined));
-    expect((calls[0]!.json as { template: unknown }).template).toEqual({ name: 'hello_world', language: { code: 'en_US' } });
+    await adapter.send(
+      outbound({ template: { name: 'hello_world', language: 'en_US' } }),
+      context(undefined),
+    );
+    expect((calls[0]!.json as { template: unknown }).template).toEqual({
+      name: 'hello_world',
+      language: { code: 'en_US' },
+    });
   });
 });
 
@@ -171,21 +250,38 @@ describe('WhatsApp 24-hour window (injected clock)', () => {
     const at = (h: number) => new Date(Date.parse('2026-03-01T10:00:00.000Z') + h * 3_600_000);
     const ctx = context(0);
     const last = { ...ctx.lastInbound!, sentAt: '2026-03-01T10:00:00.000Z' };
-    expect(adapter.replyWindow(ctx.conversation, last, at(0))).toEqual({ open: true, closesAt: '2026-03-02T10:00:00.000Z' });
+    expect(adapter.replyWindow(ctx.conversation, last, at(0))).toEqual({
+      open: true,
+      closesAt: '2026-03-02T10:00:00.000Z',
+    });
     expect(adapter.replyWindow(ctx.conversation, last, at(23.99)).open).toBe(true);
     expect(adapter.replyWindow(ctx.conversation, last, at(24)).open).toBe(false);
-    expect(adapter.replyWindow(ctx.conversation, last, at(100))).toEqual({ open: false, closesAt: '2026-03-02T10:00:00.000Z' });
+    expect(adapter.replyWindow(ctx.conversation, last, at(100))).toEqual({
+      open: false,
+      closesAt: '2026-03-02T10:00:00.000Z',
+    });
   });
   it('uses the conversation channel activity when no message is at hand, and is closed when the customer never wrote', () => {
     const ctx = context(undefined);
-    const conversation = { ...ctx.conversation, channelActivity: { whatsapp: { lastMessageAt: '2026-03-02T11:00:00.000Z', lastInboundAt: '2026-03-02T11:00:00.000Z' } } };
-    expect(adapter.replyWindow(conversation, undefined, NOW)).toEqual({ open: true, closesAt: '2026-03-03T11:00:00.000Z' });
+    const conversation = {
+      ...ctx.conversation,
+      channelActivity: {
+        whatsapp: { lastMessageAt: '2026-03-02T11:00:00.000Z', lastInboundAt: '2026-03-02T11:00:00.000Z' },
+      },
+    };
+    expect(adapter.replyWindow(conversation, undefined, NOW)).toEqual({
+      open: true,
+      closesAt: '2026-03-03T11:00:00.000Z',
+    });
     expect(adapter.replyWindow(ctx.conversation, undefined, NOW)).toEqual({ open: false });
   });
   it('send() refuses free text outside the window with ReplyWindowClosedError, before calling Graph', async () => {
     const { adapter: a, calls } = setup([]);
     await expect(a.send(outbound(), context(25))).rejects.toSatisfy(
-      (e: unknown) => isReplyWindowClosedError(e) && /template/.test((e as Error).message) && (e as { closedAt?: string }).closedAt === '2026-03-02T11:00:00.000Z',
+      (e: unknown) =>
+        isReplyWindowClosedError(e) &&
+        /template/.test((e as Error).message) &&
+        (e as { closedAt?: string }).closedAt === '2026-03-02T11:00:00.000Z',
     );
     expect(calls).toHaveLength(0);
   });
@@ -194,7 +290,15 @@ describe('WhatsApp 24-hour window (injected clock)', () => {
 describe('WhatsApp Cloud Graph errors → typed errors', () => {
   const graphError = (code: number, message: string, status = 400, headers?: Record<string, string>) => ({
     status,
-    body: { error: { message, type: 'OAuthException', code, error_data: { details: `details of ${code}` }, fbtrace_id: 'A1' } },
+    body: {
+      error: {
+        message,
+        type: 'OAuthException',
+        code,
+        error_data: { details: `details of ${code}` },
+        fbtrace_id: 'A1',
+      },
+    },
     ...(headers ? { headers } : {}),
   });
   it('131047 re-engagement → ReplyWindowClosedError', async () => {
@@ -202,14 +306,25 @@ describe('WhatsApp Cloud Graph errors → typed errors', () => {
     await expect(adapter.send(outbound(), context(undefined))).rejects.toSatisfy(isReplyWindowClosedError);
   });
   it('130429 and 131056 → RateLimitedError, with Retry-After when given', async () => {
-    const { adapter } = setup([graphError(130429, 'Rate limit hit', 429, { 'retry-after': '30' }), graphError(131056, 'Pair rate limit hit')]);
-    await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy((e: unknown) => isRateLimitedError(e) && (e as { retryAfterMs?: number }).retryAfterMs === 30_000);
+    const { adapter } = setup([
+      graphError(130429, 'Rate limit hit', 429, { 'retry-after': '30' }),
+      graphError(131056, 'Pair rate limit hit'),
+    ]);
+    await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy(
+      (e: unknown) => isRateLimitedError(e) && (e as { retryAfterMs?: number }).retryAfterMs === 30_000,
+    );
     await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy(isRateLimitedError);
   });
   it('anything else → SendFailedError with the provider code', async () => {
-    const { adapter } = setup([graphError(131026, 'Message undeliverable'), { status: 502, body: '<html>bad gateway</html>' }]);
+    const { adapter } = setup([
+      graphError(131026, 'Message undeliverable'),
+      { status: 502, body: '<html>bad gateway</html>' },
+    ]);
     await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy(
-      (e: unknown) => isSendFailedError(e) && (e as { providerCode?: string }).providerCode === '131026' && /undeliverable/.test((e as Error).message),
+      (e: unknown) =>
+        isSendFailedError(e) &&
+        (e as { providerCode?: string }).providerCode === '131026' &&
+        /undeliverable/.test((e as Error).message),
     );
     await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy(
       (e: unknown) => isSendFailedError(e) && (e as { retryable: boolean }).retryable,
@@ -217,10 +332,17 @@ describe('WhatsApp Cloud Graph errors → typed errors', () => {
   });
   it('a network failure is a retryable SendFailedError', async () => {
     const adapter = createWhatsAppCloudAdapter({
-      appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN, accessToken: 't', phoneNumberId: '1',
-      fetch: async () => { throw new TypeError('fetch failed'); },
+      appSecret: APP_SECRET,
+      verifyToken: VERIFY_TOKEN,
+      accessToken: 't',
+      phoneNumberId: '1',
+      fetch: async () => {
+        throw new TypeError('fetch failed');
+      },
     });
-    await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy((e: unknown) => isSendFailedError(e) && (e as { retryable: boolean }).retryable);
+    await expect(adapter.send(outbound(), context(1))).rejects.toSatisfy(
+      (e: unknown) => isSendFailedError(e) && (e as { retryable: boolean }).retryable,
+    );
   });
 });
 
@@ -228,10 +350,19 @@ describe('fetchMedia', () => {
   it('asks Graph for the URL, then downloads it with the bearer token', async () => {
     const bytes = new TextEncoder().encode('fake jpeg bytes');
     const mock = mockFetch([
-      { body: { url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=65463453', mime_type: 'image/jpeg', id: '65463453' } },
+      {
+        body: {
+          url: 'https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=65463453',
+          mime_type: 'image/jpeg',
+          id: '65463453',
+        },
+      },
       { body: bytes, headers: { 'content-type': 'image/jpeg' } },
     ]);
-    const full = await fetchMedia({ id: '65463453', providerId: '65463453', contentType: 'image/jpeg', size: -1 }, { accessToken: 'EAAtoken', fetch: mock.fetch });
+    const full = await fetchMedia(
+      { id: '65463453', providerId: '65463453', contentType: 'image/jpeg', size: -1 },
+      { accessToken: 'EAAtoken', fetch: mock.fetch },
+    );
     expect(mock.calls[0]!.url).toBe('https://graph.facebook.com/v24.0/65463453');
     expect(mock.calls[1]!.url).toContain('lookaside.fbsbx.com');
     expect((mock.calls[1]!.init!.headers as Record<string, string>).authorization).toBe('Bearer EAAtoken');
@@ -241,6 +372,11 @@ describe('fetchMedia', () => {
   });
   it('refuses media over the size limit', async () => {
     const mock = mockFetch([{ body: { url: 'https://x/y' } }, { body: new Uint8Array(2048) }]);
-    await expect(fetchMedia({ id: 'm', providerId: 'm', contentType: 'image/jpeg', size: -1 }, { accessToken: 't', fetch: mock.fetch, maxBytes: 1024 })).rejects.toThrow(/limit/);
+    await expect(
+      fetchMedia(
+        { id: 'm', providerId: 'm', contentType: 'image/jpeg', size: -1 },
+        { accessToken: 't', fetch: mock.fetch, maxBytes: 1024 },
+      ),
+    ).rejects.toThrow(/limit/);
   });
 });

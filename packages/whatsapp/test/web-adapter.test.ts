@@ -9,7 +9,12 @@ const CUSTOMER = '14155550100@c.us';
 
 async function listening(options: { downloadMedia?: boolean; quoteReplies?: boolean } = {}) {
   const client = new FakeClient();
-  const adapter = createWhatsAppWebAdapter({ client, MessageMedia: FakeMessageMedia, clock: () => new Date('2026-05-04T09:00:00Z'), ...options });
+  const adapter = createWhatsAppWebAdapter({
+    client,
+    MessageMedia: FakeMessageMedia,
+    clock: () => new Date('2026-05-04T09:00:00Z'),
+    ...options,
+  });
   const events: InboundEvent[] = [];
   const stop = await adapter.listen(async (event) => void events.push(event));
   return { client, adapter, events, stop };
@@ -18,7 +23,17 @@ async function listening(options: { downloadMedia?: boolean; quoteReplies?: bool
 describe('whatsapp-web.js listen()', () => {
   it('maps an incoming chat message', async () => {
     const { client, events } = await listening();
-    client.emit('message', fakeMessage({ id: '3EB0AAA', from: CUSTOMER, to: ME, body: 'hi there', notifyName: 'Dee', timestamp: 1_777_000_000 }));
+    client.emit(
+      'message',
+      fakeMessage({
+        id: '3EB0AAA',
+        from: CUSTOMER,
+        to: ME,
+        body: 'hi there',
+        notifyName: 'Dee',
+        timestamp: 1_777_000_000,
+      }),
+    );
     await settle();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -41,42 +56,124 @@ describe('whatsapp-web.js listen()', () => {
     const incoming = fakeMessage({ id: '3EB0IN', from: CUSTOMER, to: ME, body: 'q' });
     client.emit('message_create', incoming);
     client.emit('message', incoming);
-    client.emit('message_create', fakeMessage({ id: '3EB0OUT', fromMe: true, from: ME, to: CUSTOMER, body: 'answer from the phone', ack: 1 }));
+    client.emit(
+      'message_create',
+      fakeMessage({
+        id: '3EB0OUT',
+        fromMe: true,
+        from: ME,
+        to: CUSTOMER,
+        body: 'answer from the phone',
+        ack: 1,
+      }),
+    );
     await settle();
     expect(events.map((e) => e.type === 'message' && e.message.direction)).toEqual(['inbound', 'outbound']);
-    expect(events[1]).toMatchObject({ message: { from: { kind: 'whatsapp', value: '15550001111' }, to: [{ kind: 'whatsapp', value: '14155550100' }], status: 'sent' } });
+    expect(events[1]).toMatchObject({
+      message: {
+        from: { kind: 'whatsapp', value: '15550001111' },
+        to: [{ kind: 'whatsapp', value: '14155550100' }],
+        status: 'sent',
+      },
+    });
   });
 
   it('maps replies (quoted messages), forwards, acks, reactions, edits and revokes', async () => {
     const { client, events } = await listening();
-    const original = fakeMessage({ id: '3EB0ORIG', fromMe: true, from: ME, to: CUSTOMER, body: 'your code is 42' });
-    client.emit('message', fakeMessage({ id: '3EB0RE', from: CUSTOMER, to: ME, body: 'thanks', quoted: original, isForwarded: true, forwardingScore: 5 }));
+    const original = fakeMessage({
+      id: '3EB0ORIG',
+      fromMe: true,
+      from: ME,
+      to: CUSTOMER,
+      body: 'your code is 42',
+    });
+    client.emit(
+      'message',
+      fakeMessage({
+        id: '3EB0RE',
+        from: CUSTOMER,
+        to: ME,
+        body: 'thanks',
+        quoted: original,
+        isForwarded: true,
+        forwardingScore: 5,
+      }),
+    );
     for (const ack of [-1, 1, 2, 3, 4]) client.emit('message_ack', original, ack);
-    client.emit('message_reaction', { id: { fromMe: false, remote: CUSTOMER, id: 'R1', _serialized: 'R1' }, orphan: 0, timestamp: 1_777_000_100, reaction: '❤️', read: false, msgId: original.id, senderId: CUSTOMER });
-    client.emit('message_reaction', { id: { fromMe: false, remote: CUSTOMER, id: 'R2', _serialized: 'R2' }, orphan: 0, timestamp: 1_777_000_200, reaction: '', read: false, msgId: original.id, senderId: CUSTOMER });
+    client.emit('message_reaction', {
+      id: { fromMe: false, remote: CUSTOMER, id: 'R1', _serialized: 'R1' },
+      orphan: 0,
+      timestamp: 1_777_000_100,
+      reaction: '❤️',
+      read: false,
+      msgId: original.id,
+      senderId: CUSTOMER,
+    });
+    client.emit('message_reaction', {
+      id: { fromMe: false, remote: CUSTOMER, id: 'R2', _serialized: 'R2' },
+      orphan: 0,
+      timestamp: 1_777_000_200,
+      reaction: '',
+      read: false,
+      msgId: original.id,
+      senderId: CUSTOMER,
+    });
     const edited = fakeMessage({ id: '3EB0RE', from: CUSTOMER, to: ME, body: 'thanks a lot' });
     client.emit('message_edit', edited, 'thanks a lot', 'thanks');
-    client.emit('message_revoke_everyone', fakeMessage({ id: '3EB0RE', from: CUSTOMER, to: ME, type: 'revoked' }), edited);
+    client.emit(
+      'message_revoke_everyone',
+      fakeMessage({ id: '3EB0RE', from: CUSTOMER, to: ME, type: 'revoked' }),
+      edited,
+    );
     await settle();
     const [reply, ...rest] = events;
     expect(reply).toMatchObject({
       type: 'message',
-      message: { replyTo: original.id._serialized, thread: { refs: ['whatsapp:3EB0ORIG'] }, metadata: { forwarded: true, forwardingScore: 5, frequentlyForwarded: true } },
+      message: {
+        replyTo: original.id._serialized,
+        thread: { refs: ['whatsapp:3EB0ORIG'] },
+        metadata: { forwarded: true, forwardingScore: 5, frequentlyForwarded: true },
+      },
     });
-    expect(rest.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status.status)).toEqual(['failed', 'sent', 'delivered', 'read', 'read']);
-    expect(rest.filter((e) => e.type === 'reaction').map((e) => e.type === 'reaction' && [e.targetExternalId, e.emoji])).toEqual([
+    expect(
+      rest.filter((e) => e.type === 'status').map((e) => e.type === 'status' && e.status.status),
+    ).toEqual(['failed', 'sent', 'delivered', 'read', 'read']);
+    expect(
+      rest
+        .filter((e) => e.type === 'reaction')
+        .map((e) => e.type === 'reaction' && [e.targetExternalId, e.emoji]),
+    ).toEqual([
       [original.id._serialized, '❤️'],
       [original.id._serialized, ''],
     ]);
-    expect(rest.find((e) => e.type === 'edit')).toMatchObject({ targetExternalId: edited.id._serialized, text: 'thanks a lot' });
-    expect(rest.find((e) => e.type === 'delete')).toMatchObject({ targetExternalId: edited.id._serialized, by: { kind: 'whatsapp', value: '14155550100' } });
+    expect(rest.find((e) => e.type === 'edit')).toMatchObject({
+      targetExternalId: edited.id._serialized,
+      text: 'thanks a lot',
+    });
+    expect(rest.find((e) => e.type === 'delete')).toMatchObject({
+      targetExternalId: edited.id._serialized,
+      by: { kind: 'whatsapp', value: '14155550100' },
+    });
   });
 
   it('downloads media into the attachment with its sha256, and keeps the message when the download fails', async () => {
     const { client, events } = await listening();
     const data = Buffer.from('jpeg bytes').toString('base64');
-    client.emit('message', fakeMessage({ id: '3EB0IMG', from: CUSTOMER, to: ME, body: 'my receipt', hasMedia: true, media: new FakeMessageMedia('image/jpeg', data, 'r.jpg') }));
-    client.emit('message', fakeMessage({ id: '3EB0GONE', from: CUSTOMER, to: ME, hasMedia: true, media: null }));
+    client.emit(
+      'message',
+      fakeMessage({
+        id: '3EB0IMG',
+        from: CUSTOMER,
+        to: ME,
+        body: 'my receipt',
+        hasMedia: true,
+        media: new FakeMessageMedia('image/jpeg', data, 'r.jpg'),
+      }),
+    );
+    client.emit(
+      'message',
+      fakeMessage({ id: '3EB0GONE', from: CUSTOMER, to: ME, hasMedia: true, media: null }),
+    );
     await settle();
     const [ok, gone] = events.map((e) => (e.type === 'message' ? e.message : undefined));
     expect(ok?.text).toBe('my receipt');
@@ -113,17 +210,26 @@ describe('whatsapp-web.js identities and groups through the hub', () => {
     client.lidToPhone.set('98765432109876@lid', '14155550100@c.us');
     const hub = createHub({ store: memoryStore(), adapters: [createWhatsAppWebAdapter({ client })] });
     const stop = await hub.listen();
-    client.emit('message', fakeMessage({ id: '3EB0LID', from: '98765432109876@lid', to: ME, body: 'from a lid' }));
+    client.emit(
+      'message',
+      fakeMessage({ id: '3EB0LID', from: '98765432109876@lid', to: ME, body: 'from a lid' }),
+    );
     await settle();
     client.emit('message', fakeMessage({ id: '3EB0PN', from: CUSTOMER, to: ME, body: 'from the phone' }));
     // A LID the library cannot resolve stays unlinked.
-    client.emit('message', fakeMessage({ id: '3EB0LONE', from: '11112222333344@lid', to: ME, body: 'unknown lid' }));
+    client.emit(
+      'message',
+      fakeMessage({ id: '3EB0LONE', from: '11112222333344@lid', to: ME, body: 'unknown lid' }),
+    );
     await settle();
     await stop();
     const contacts = (await hub.contacts.list()).items.filter((c) => !c.mergedInto);
     expect(contacts).toHaveLength(2);
     const linked = contacts.find((c) => c.identities.some((i) => i.kind === 'whatsapp'))!;
-    expect(linked.identities.map((i) => `${i.kind}:${i.value}`).sort()).toEqual(['whatsapp-lid:98765432109876', 'whatsapp:14155550100']);
+    expect(linked.identities.map((i) => `${i.kind}:${i.value}`).sort()).toEqual([
+      'whatsapp-lid:98765432109876',
+      'whatsapp:14155550100',
+    ]);
     const lone = contacts.find((c) => c !== linked)!;
     expect(lone.identities.map((i) => i.kind)).toEqual(['whatsapp-lid']);
   });
@@ -134,9 +240,29 @@ describe('whatsapp-web.js identities and groups through the hub', () => {
     const stop = await hub.listen();
     const GROUP = '120363025246125486@g.us';
     const members = ['14155550100@c.us', '14155550101@c.us'];
-    client.emit('message', fakeMessage({ id: 'G1', from: GROUP, author: members[0], to: ME, body: 'hello team', participants: members }));
+    client.emit(
+      'message',
+      fakeMessage({
+        id: 'G1',
+        from: GROUP,
+        author: members[0],
+        to: ME,
+        body: 'hello team',
+        participants: members,
+      }),
+    );
     await settle();
-    client.emit('message', fakeMessage({ id: 'G2', from: GROUP, author: members[1], to: ME, body: 'me too', participants: members }));
+    client.emit(
+      'message',
+      fakeMessage({
+        id: 'G2',
+        from: GROUP,
+        author: members[1],
+        to: ME,
+        body: 'me too',
+        participants: members,
+      }),
+    );
     await settle();
     await stop();
     const conversations = (await hub.conversations.list()).items;
@@ -168,22 +294,52 @@ describe('whatsapp-web.js send()', () => {
   const base = { id: 'msg_1', conversationId: 'cv', channel: 'whatsapp', attachments: [], threadKeys: [] };
   it('sends text, quoting the customer message when asked', async () => {
     const { client, adapter } = await listening({ quoteReplies: true });
-    const result = await adapter.send({ ...base, to: [{ kind: 'whatsapp', value: '14155550100' }], text: 'on its way', replyToExternalId: 'false_14155550100@c.us_3EB0IN' }, {} as never);
-    expect(client.sent).toEqual([{ chatId: CUSTOMER, content: 'on its way', options: { quotedMessageId: 'false_14155550100@c.us_3EB0IN' } }]);
-    expect(result).toMatchObject({ externalId: 'true_14155550100@c.us_3EB0SENT1', status: 'queued', thread: { keys: ['whatsapp:3EB0SENT1'] } });
+    const result = await adapter.send(
+      {
+        ...base,
+        to: [{ kind: 'whatsapp', value: '14155550100' }],
+        text: 'on its way',
+        replyToExternalId: 'false_14155550100@c.us_3EB0IN',
+      },
+      {} as never,
+    );
+    expect(client.sent).toEqual([
+      {
+        chatId: CUSTOMER,
+        content: 'on its way',
+        options: { quotedMessageId: 'false_14155550100@c.us_3EB0IN' },
+      },
+    ]);
+    expect(result).toMatchObject({
+      externalId: 'true_14155550100@c.us_3EB0SENT1',
+      status: 'queued',
+      thread: { keys: ['whatsapp:3EB0SENT1'] },
+    });
   });
 
   it('sends media as MessageMedia with the text as caption, to groups and LIDs too', async () => {
     const { client, adapter } = await listening();
     const content = Buffer.from('pdf').toString('base64');
     await adapter.send(
-      { ...base, to: [{ kind: 'whatsapp-group', value: '120363025246125486' }], text: 'invoice', attachments: [{ id: 'a', contentType: 'application/pdf', filename: 'i.pdf', size: 3, content }] },
+      {
+        ...base,
+        to: [{ kind: 'whatsapp-group', value: '120363025246125486' }],
+        text: 'invoice',
+        attachments: [{ id: 'a', contentType: 'application/pdf', filename: 'i.pdf', size: 3, content }],
+      },
       {} as never,
     );
-    await adapter.send({ ...base, to: [{ kind: 'whatsapp-lid', value: '98765432109876' }], text: 'hi' }, {} as never);
+    await adapter.send(
+      { ...base, to: [{ kind: 'whatsapp-lid', value: '98765432109876' }], text: 'hi' },
+      {} as never,
+    );
     expect(client.sent[0]!.chatId).toBe('120363025246125486@g.us');
     expect(client.sent[0]!.content).toBeInstanceOf(FakeMessageMedia);
-    expect(client.sent[0]!.content).toMatchObject({ mimetype: 'application/pdf', data: content, filename: 'i.pdf' });
+    expect(client.sent[0]!.content).toMatchObject({
+      mimetype: 'application/pdf',
+      data: content,
+      filename: 'i.pdf',
+    });
     expect(client.sent[0]!.options).toEqual({ caption: 'invoice' });
     expect(client.sent[1]!.chatId).toBe('98765432109876@lid');
   });
@@ -191,9 +347,19 @@ describe('whatsapp-web.js send()', () => {
   it('refuses templates and URL-only media with NotSupportedError', async () => {
     const { adapter } = await listening();
     const to = [{ kind: 'whatsapp', value: '14155550100' }];
-    await expect(adapter.send({ ...base, to, text: '', template: { name: 't', language: 'en' } }, {} as never)).rejects.toSatisfy(isNotSupportedError);
     await expect(
-      adapter.send({ ...base, to, text: '', attachments: [{ id: 'u', contentType: 'image/png', size: -1, url: 'https://x/y.png' }] }, {} as never),
+      adapter.send({ ...base, to, text: '', template: { name: 't', language: 'en' } }, {} as never),
+    ).rejects.toSatisfy(isNotSupportedError);
+    await expect(
+      adapter.send(
+        {
+          ...base,
+          to,
+          text: '',
+          attachments: [{ id: 'u', contentType: 'image/png', size: -1, url: 'https://x/y.png' }],
+        },
+        {} as never,
+      ),
     ).rejects.toSatisfy(isNotSupportedError);
   });
 

@@ -10,10 +10,21 @@ export class FakeClient extends EventEmitter {
   lidToPhone = new Map<string, string>();
   private counter = 0;
 
-  async sendMessage(chatId: string, content: string | WebMessageMedia, options?: unknown): Promise<WebMessageLike> {
+  async sendMessage(
+    chatId: string,
+    content: string | WebMessageMedia,
+    options?: unknown,
+  ): Promise<WebMessageLike> {
     this.sent.push({ chatId, content, options });
     const stanza = `3EB0SENT${++this.counter}`;
-    return fakeMessage({ id: stanza, fromMe: true, from: '15550001111@c.us', to: chatId, body: typeof content === 'string' ? content : '', ack: 0 });
+    return fakeMessage({
+      id: stanza,
+      fromMe: true,
+      from: '15550001111@c.us',
+      to: chatId,
+      body: typeof content === 'string' ? content : '',
+      ack: 0,
+    });
   }
 
   async getContactLidAndPhone(userIds: string[]): Promise<Array<{ lid: string; pn: string }>> {
@@ -55,7 +66,9 @@ export interface FakeMessageInput {
 }
 
 /** A message with the fields and methods of whatsapp-web.js's Message that the adapter reads. */
-export function fakeMessage(input: FakeMessageInput): WebMessageLike & { deviceType: string; broadcast: boolean } {
+export function fakeMessage(
+  input: FakeMessageInput,
+): WebMessageLike & { deviceType: string; broadcast: boolean } {
   const fromMe = input.fromMe ?? false;
   const remote = fromMe ? input.to : input.from;
   const serialized = `${fromMe}_${remote}_${input.id}${input.author && remote.endsWith('@g.us') ? `_${input.author}` : ''}`;

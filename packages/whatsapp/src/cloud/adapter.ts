@@ -12,8 +12,8 @@ import {
   ReplyWindowClosedError,
   type ReplyWindowState,
   type SendContext,
-  type SendResult,
   SendFailedError,
+  type SendResult,
   ValidationError,
   WebhookParseError,
 } from '@omnithread/core';
@@ -105,7 +105,10 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
   const phoneNumberId = required(config, 'phoneNumberId');
   const verifySignature = config.verifySignature ?? true;
   if (verifySignature && !config.appSecret) {
-    throw new ConfigurationError('appSecret', 'createWhatsAppCloudAdapter needs `appSecret` to verify X-Hub-Signature-256 (or verifySignature: false, which is unsafe)');
+    throw new ConfigurationError(
+      'appSecret',
+      'createWhatsAppCloudAdapter needs `appSecret` to verify X-Hub-Signature-256 (or verifySignature: false, which is unsafe)',
+    );
   }
   if (config.verifySignature === false) {
     (config.warn ?? console.warn)(
@@ -115,7 +118,12 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
   const channel = config.channel ?? 'whatsapp';
   const fetchImpl = config.fetch ?? globalThis.fetch;
   const clock = config.clock ?? (() => new Date());
-  const graph = graphClient({ accessToken, fetch: fetchImpl, graphVersion: config.graphVersion ?? DEFAULT_GRAPH_VERSION, channel });
+  const graph = graphClient({
+    accessToken,
+    fetch: fetchImpl,
+    graphVersion: config.graphVersion ?? DEFAULT_GRAPH_VERSION,
+    channel,
+  });
   const maxBodyBytes = config.maxBodyBytes ?? 1024 * 1024;
 
   const capabilities: Capabilities = {
@@ -134,18 +142,24 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
     parseCloudWebhook(raw, receivedAt ? { channel, receivedAt } : { channel });
 
   async function post(to: Identity, body: Record<string, unknown>) {
-    const answer = obj(await graph.postJson(`${encodeURIComponent(phoneNumberId)}/messages`, {
-      messaging_product: 'whatsapp',
-      recipient_type: 'individual',
-      ...recipientFields(to),
-      ...body,
-    }));
+    const answer = obj(
+      await graph.postJson(`${encodeURIComponent(phoneNumberId)}/messages`, {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        ...recipientFields(to),
+        ...body,
+      }),
+    );
     const id = nonEmpty(obj(arr(answer?.messages)[0])?.id);
     if (!id) throw new SendFailedError('The Graph API answered without a message id', { retryable: false });
     return { id, waId: nonEmpty(obj(arr(answer?.contacts)[0])?.wa_id), raw: answer };
   }
 
-  function result(sent: Array<Awaited<ReturnType<typeof post>>>, now: Date, extra: Record<string, string> = {}): SendResult {
+  function result(
+    sent: Array<Awaited<ReturnType<typeof post>>>,
+    now: Date,
+    extra: Record<string, string> = {},
+  ): SendResult {
     const first = sent[0]!;
     const metadata: Record<string, unknown> = { ...extra };
     if (sent.length > 1) metadata.externalIds = sent.map((s) => s.id);
@@ -166,24 +180,40 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
     capabilities,
     route: config.route ?? channel,
     parse: (raw) => parse(raw),
-    replyWindow: (conversation, lastInbound, now) => customerServiceWindow(conversation, lastInbound, now, channel),
-    fetchMedia: (attachment) => downloadWith(graph, fetchImpl, attachment, config.maxMediaBytes ?? 100 * 1024 * 1024),
+    replyWindow: (conversation, lastInbound, now) =>
+      customerServiceWindow(conversation, lastInbound, now, channel),
+    fetchMedia: (attachment) =>
+      downloadWith(graph, fetchImpl, attachment, config.maxMediaBytes ?? 100 * 1024 * 1024),
 
     async handle(request) {
       const url = new URL(request.url);
-      if (request.method === 'GET') return { response: answerVerificationChallenge(url, verifyToken), events: [] };
+      if (request.method === 'GET')
+        return { response: answerVerificationChallenge(url, verifyToken), events: [] };
       if (request.method !== 'POST') {
-        return { response: new Response('method not allowed', { status: 405, headers: { allow: 'GET, POST' } }), events: [] };
+        return {
+          response: new Response('method not allowed', { status: 405, headers: { allow: 'GET, POST' } }),
+          events: [],
+        };
       }
-      const body = await readVerifiedBody(request, { appSecret: config.appSecret ?? '', verifySignature, maxBodyBytes });
+      const body = await readVerifiedBody(request, {
+        appSecret: config.appSecret ?? '',
+        verifySignature,
+        maxBodyBytes,
+      });
       let json: unknown;
       try {
         json = JSON.parse(body);
       } catch (cause) {
-        throw new WebhookParseError('WhatsApp Cloud webhook: the body is not valid JSON', { raw: body, cause });
+        throw new WebhookParseError('WhatsApp Cloud webhook: the body is not valid JSON', {
+          raw: body,
+          cause,
+        });
       }
       const events = parse(json, clock().toISOString());
-      return { response: new Response('EVENT_RECEIVED', { status: 200, headers: { 'content-type': 'text/plain' } }), events };
+      return {
+        response: new Response('EVENT_RECEIVED', { status: 200, headers: { 'content-type': 'text/plain' } }),
+        events,
+      };
     },
 
     async send(message: OutboundMessage, context: SendContext): Promise<SendResult> {
@@ -193,7 +223,9 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
       const common: Record<string, unknown> = { biz_opaque_callback_data: message.id };
       if (message.template) {
         const template = templateObject(message.template);
-        return result([await post(to, { ...common, type: 'template', template })], now, { template: message.template.name });
+        return result([await post(to, { ...common, type: 'template', template })], now, {
+          template: message.template.name,
+        });
       }
       // The hub checks the window too; this guards direct callers, whenever the facts are at hand.
       const window = customerServiceWindow(context?.conversation, context?.lastInbound, now, channel);
@@ -204,21 +236,29 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
           { closedAt: window.closesAt },
         );
       }
-      if (config.quoteReplies && message.replyToExternalId) common.context = { message_id: message.replyToExternalId };
+      if (config.quoteReplies && message.replyToExternalId)
+        common.context = { message_id: message.replyToExternalId };
       const sent: Array<Awaited<ReturnType<typeof post>>> = [];
       let text = message.text;
-      const captionable = message.attachments[0] && CAPTIONED.has(mediaKind(message.attachments[0].contentType));
+      const captionable =
+        message.attachments[0] && CAPTIONED.has(mediaKind(message.attachments[0].contentType));
       if (text && (!captionable || text.length > 1024)) {
         sent.push(await post(to, { ...common, type: 'text', text: { body: text, preview_url: false } }));
         text = '';
       }
       for (const [i, attachment] of message.attachments.entries()) {
-        const uploaded = !attachment.providerId && attachment.content ? await uploadMedia(graph, phoneNumberId, attachment) : undefined;
+        const uploaded =
+          !attachment.providerId && attachment.content
+            ? await uploadMedia(graph, phoneNumberId, attachment)
+            : undefined;
         const kind = mediaKind(attachment.contentType);
         const caption = i === 0 && text ? text : attachment.caption;
-        sent.push(await post(to, { ...common, type: kind, [kind]: mediaObject(attachment, uploaded, caption) }));
+        sent.push(
+          await post(to, { ...common, type: kind, [kind]: mediaObject(attachment, uploaded, caption) }),
+        );
       }
-      if (sent.length === 0) throw new ValidationError('Nothing to send: no text, attachment or template', { path: 'text' });
+      if (sent.length === 0)
+        throw new ValidationError('Nothing to send: no text, attachment or template', { path: 'text' });
       return result(sent, now);
     },
 

@@ -38,13 +38,19 @@ export function graphError(response: Response, body: unknown, channel = 'whatsap
   const text = nonEmpty(error?.message) ?? nonEmpty(error?.error_user_msg) ?? `HTTP ${response.status}`;
   const message = `WhatsApp Cloud API error ${code}: ${text}${details && details !== text ? ` (${details})` : ''}`;
   if (RE_ENGAGEMENT.has(code)) {
-    return new ReplyWindowClosedError(channel, `${message}. The 24-hour window is closed: send an approved template instead`);
+    return new ReplyWindowClosedError(
+      channel,
+      `${message}. The 24-hour window is closed: send an approved template instead`,
+    );
   }
   if (RATE_LIMITS.has(code) || response.status === 429) {
     const after = retryAfterMs(response);
     return new RateLimitedError(message, after === undefined ? {} : { retryAfterMs: after });
   }
-  return new SendFailedError(message, { providerCode: code, retryable: RETRYABLE.has(code) || response.status >= 500 });
+  return new SendFailedError(message, {
+    providerCode: code,
+    retryable: RETRYABLE.has(code) || response.status >= 500,
+  });
 }
 
 /** A thin Graph API client: JSON in, JSON out, typed errors, no retries (the app decides). */
@@ -54,12 +60,18 @@ export function graphClient(options: GraphClientOptions) {
   async function call(path: string, init: RequestInit): Promise<unknown> {
     let response: Response;
     try {
-      response = await options.fetch(`${base}/${path}`, { ...init, headers: { ...auth, ...(init.headers as Record<string, string>) } });
-    } catch (cause) {
-      throw new SendFailedError(`WhatsApp Cloud API unreachable: ${cause instanceof Error ? cause.message : String(cause)}`, {
-        cause,
-        retryable: true,
+      response = await options.fetch(`${base}/${path}`, {
+        ...init,
+        headers: { ...auth, ...(init.headers as Record<string, string>) },
       });
+    } catch (cause) {
+      throw new SendFailedError(
+        `WhatsApp Cloud API unreachable: ${cause instanceof Error ? cause.message : String(cause)}`,
+        {
+          cause,
+          retryable: true,
+        },
+      );
     }
     const text = await response.text();
     let body: unknown = text;
@@ -75,7 +87,11 @@ export function graphClient(options: GraphClientOptions) {
     baseUrl: base,
     authHeader: auth,
     postJson: (path: string, payload: unknown) =>
-      call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) }),
+      call(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(payload),
+      }),
     postForm: (path: string, form: FormData) => call(path, { method: 'POST', body: form }),
     get: (path: string) => call(path, { method: 'GET' }),
   };

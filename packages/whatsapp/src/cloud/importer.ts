@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { ImportOptions, ImportProblem, Importer, InboundEvent } from '@omnithread/core';
+import type { Importer, ImportOptions, ImportProblem, InboundEvent } from '@omnithread/core';
 import { isObj } from '../shared/json.js';
 import { parseCloudWebhook } from './webhook/parse.js';
 
@@ -10,7 +10,12 @@ const MAX_SINGLE_DOCUMENT = 256 * 1024 * 1024;
 /** Envelopes inside a parsed document: one envelope, an array of them, or a map of named ones (test fixtures). */
 function envelopes(doc: unknown): unknown[] {
   if (Array.isArray(doc)) return doc;
-  if (isObj(doc) && !('entry' in doc) && Object.values(doc).length > 0 && Object.values(doc).every((v) => isObj(v) && 'entry' in v)) {
+  if (
+    isObj(doc) &&
+    !('entry' in doc) &&
+    Object.values(doc).length > 0 &&
+    Object.values(doc).every((v) => isObj(v) && 'entry' in v)
+  ) {
     return Object.values(doc);
   }
   return [doc];
@@ -74,7 +79,12 @@ export const whatsappCloudImporter: Importer = {
     stream.destroy();
     if (linesMode === false) {
       if (total > MAX_SINGLE_DOCUMENT) {
-        yield { type: 'rejected', source: path, raw: null, error: new Error(`${path} is one JSON document over ${MAX_SINGLE_DOCUMENT} bytes; use JSON lines`) };
+        yield {
+          type: 'rejected',
+          source: path,
+          raw: null,
+          error: new Error(`${path} is one JSON document over ${MAX_SINGLE_DOCUMENT} bytes; use JSON lines`),
+        };
         return;
       }
       const text = await readFile(path, 'utf8');

@@ -2,7 +2,12 @@
  * @omnithread/whatsapp/cloud — the WhatsApp Cloud API: signed webhooks, Graph API sends, templates,
  * the 24-hour customer-service window, media on demand, business-scoped user ids.
  */
-export { createWhatsAppCloudAdapter, type ReactionRequest, type WhatsAppCloudAdapter, type WhatsAppCloudConfig } from './adapter.js';
+export {
+  createWhatsAppCloudAdapter,
+  type ReactionRequest,
+  type WhatsAppCloudAdapter,
+  type WhatsAppCloudConfig,
+} from './adapter.js';
 export { type FetchLike, graphError } from './graph.js';
 export { importers, whatsappCloudImporter } from './importer.js';
 export { DEFAULT_GRAPH_VERSION, type FetchMediaOptions, fetchMedia } from './media.js';

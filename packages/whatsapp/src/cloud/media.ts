@@ -26,13 +26,24 @@ export const DEFAULT_GRAPH_VERSION = 'v24.0';
  */
 export async function fetchMedia(attachment: Attachment, options: FetchMediaOptions): Promise<Attachment> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const client = graphClient({ accessToken: options.accessToken, fetch: fetchImpl, graphVersion: options.graphVersion ?? DEFAULT_GRAPH_VERSION });
+  const client = graphClient({
+    accessToken: options.accessToken,
+    fetch: fetchImpl,
+    graphVersion: options.graphVersion ?? DEFAULT_GRAPH_VERSION,
+  });
   return downloadWith(client, fetchImpl, attachment, options.maxBytes ?? 100 * 1024 * 1024);
 }
 
-export async function downloadWith(client: GraphClient, fetchImpl: FetchLike, attachment: Attachment, maxBytes: number): Promise<Attachment> {
+export async function downloadWith(
+  client: GraphClient,
+  fetchImpl: FetchLike,
+  attachment: Attachment,
+  maxBytes: number,
+): Promise<Attachment> {
   if (!attachment.providerId && !attachment.url) {
-    throw new ValidationError('This attachment has neither a WhatsApp media id (providerId) nor a URL', { path: 'attachment.providerId' });
+    throw new ValidationError('This attachment has neither a WhatsApp media id (providerId) nor a URL', {
+      path: 'attachment.providerId',
+    });
   }
   let url = attachment.url;
   let contentType = attachment.contentType;
@@ -41,15 +52,21 @@ export async function downloadWith(client: GraphClient, fetchImpl: FetchLike, at
     url = nonEmpty(info?.url) ?? url;
     contentType = nonEmpty(info?.mime_type) ?? contentType;
   }
-  if (!url) throw new ValidationError(`The Graph API gave no URL for media ${attachment.providerId}`, { path: 'url' });
+  if (!url)
+    throw new ValidationError(`The Graph API gave no URL for media ${attachment.providerId}`, {
+      path: 'url',
+    });
   const response = await fetchImpl(url, { headers: client.authHeader });
   if (!response.ok) throw graphError(response, await response.text().catch(() => ''));
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new PayloadTooLargeError(`Media of ${declared} bytes exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
+    throw new PayloadTooLargeError(`Media of ${declared} bytes exceeds the ${maxBytes}-byte limit`, {
+      limit: maxBytes,
+    });
   }
   const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > maxBytes) throw new PayloadTooLargeError(`Media exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
+  if (bytes.byteLength > maxBytes)
+    throw new PayloadTooLargeError(`Media exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
   return {
     ...attachment,
     contentType,
@@ -60,7 +77,11 @@ export async function downloadWith(client: GraphClient, fetchImpl: FetchLike, at
 }
 
 /** Uploads inline attachment bytes (`content`, base64) to `/<phone-number-id>/media`; returns the media id. */
-export async function uploadMedia(client: GraphClient, phoneNumberId: string, attachment: Attachment): Promise<string> {
+export async function uploadMedia(
+  client: GraphClient,
+  phoneNumberId: string,
+  attachment: Attachment,
+): Promise<string> {
   const bytes = Buffer.from(attachment.content ?? '', 'base64');
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');
@@ -68,6 +89,7 @@ export async function uploadMedia(client: GraphClient, phoneNumberId: string, at
   form.set('file', new Blob([bytes], { type: attachment.contentType }), attachment.filename ?? 'file');
   const answer = obj(await client.postForm(`${encodeURIComponent(phoneNumberId)}/media`, form));
   const id = nonEmpty(answer?.id);
-  if (!id) throw new ValidationError('The Graph API accepted the upload but returned no media id', { path: 'id' });
+  if (!id)
+    throw new ValidationError('The Graph API accepted the upload but returned no media id', { path: 'id' });
   return id;
 }

@@ -1,4 +1,10 @@
-import { type Attachment, type Identity, NotSupportedError, type OutboundMessage, ValidationError } from '@omnithread/core';
+import {
+  type Attachment,
+  type Identity,
+  NotSupportedError,
+  type OutboundMessage,
+  ValidationError,
+} from '@omnithread/core';
 import { isObj } from '../shared/json.js';
 
 /** Who a Graph send goes to: a phone (`to`, digits) or a business-scoped user id (`recipient`). */
@@ -13,7 +19,10 @@ export function recipientFields(identity: Identity | undefined): Record<string, 
     case 'whatsapp-bsuid':
       return { recipient: identity.value };
     default:
-      throw new NotSupportedError('send.recipient', `The WhatsApp Cloud API cannot send to a ${identity.kind} identity`);
+      throw new NotSupportedError(
+        'send.recipient',
+        `The WhatsApp Cloud API cannot send to a ${identity.kind} identity`,
+      );
   }
 }
 
@@ -30,30 +39,53 @@ export function mediaKind(contentType: string): 'image' | 'video' | 'audio' | 's
 export const CAPTIONED = new Set(['image', 'video', 'document']);
 
 /** The media object of a send: by our uploaded id, the provider id, or a public link. */
-export function mediaObject(attachment: Attachment, uploadedId: string | undefined, caption: string | undefined): Record<string, string> {
+export function mediaObject(
+  attachment: Attachment,
+  uploadedId: string | undefined,
+  caption: string | undefined,
+): Record<string, string> {
   const kind = mediaKind(attachment.contentType);
   const media: Record<string, string> = {};
   if (uploadedId ?? attachment.providerId) media.id = (uploadedId ?? attachment.providerId)!;
   else if (attachment.url && /^https?:\/\//i.test(attachment.url)) media.link = attachment.url;
-  else throw new ValidationError(`Attachment ${attachment.id} has no media id, link or content to send`, { path: 'attachments' });
+  else
+    throw new ValidationError(`Attachment ${attachment.id} has no media id, link or content to send`, {
+      path: 'attachments',
+    });
   if (caption && CAPTIONED.has(kind)) media.caption = caption;
   if (kind === 'document' && attachment.filename) media.filename = attachment.filename;
   return media;
 }
 
-const COMPONENT_TYPES = new Set(['header', 'body', 'footer', 'button', 'buttons', 'carousel', 'limited_time_offer']);
+const COMPONENT_TYPES = new Set([
+  'header',
+  'body',
+  'footer',
+  'button',
+  'buttons',
+  'carousel',
+  'limited_time_offer',
+]);
 
 /**
  * The `template` object of a send. `parameters` may be Graph components (`{ type: 'body', parameters: [...] }`)
  * passed through as they are, or plain values that fill the body's {{1}}, {{2}}… in order.
  */
-export function templateObject(template: NonNullable<OutboundMessage['template']> & { components?: unknown[] }): Record<string, unknown> {
+export function templateObject(
+  template: NonNullable<OutboundMessage['template']> & { components?: unknown[] },
+): Record<string, unknown> {
   if (!template.name) throw new ValidationError('A template needs a name', { path: 'template.name' });
-  if (!template.language) throw new ValidationError('A template needs a language code such as en_US', { path: 'template.language' });
+  if (!template.language)
+    throw new ValidationError('A template needs a language code such as en_US', {
+      path: 'template.language',
+    });
   const out: Record<string, unknown> = { name: template.name, language: { code: template.language } };
   const params = template.parameters ?? [];
   if (template.components) out.components = template.components;
-  else if (params.length > 0 && params.every((p) => isObj(p) && typeof p.type === 'string' && COMPONENT_TYPES.has(p.type))) {
+  else if (
+    params.length > 0 &&
+    params.every((p) => isObj(p) && typeof p.type === 'string' && COMPONENT_TYPES.has(p.type))
+  ) {
     out.components = params;
   } else if (params.length > 0) {
     out.components = [

@@ -4,11 +4,21 @@ import type { Conversation, Message, ReplyWindowState } from '@omnithread/core';
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** When the customer last wrote on this channel, from the message or the conversation's channel activity. */
-export function lastCustomerMessageAt(conversation: Conversation | undefined, lastInbound: Message | undefined, channel: string): string | undefined {
-  const fromMessage = lastInbound && lastInbound.channel === channel && lastInbound.direction === 'inbound' ? lastInbound.sentAt : undefined;
+export function lastCustomerMessageAt(
+  conversation: Conversation | undefined,
+  lastInbound: Message | undefined,
+  channel: string,
+): string | undefined {
+  const fromMessage =
+    lastInbound && lastInbound.channel === channel && lastInbound.direction === 'inbound'
+      ? lastInbound.sentAt
+      : undefined;
   const fromActivity = conversation?.channelActivity?.[channel]?.lastInboundAt;
-  if (fromMessage && fromActivity) return fromMessage > fromActivity ? fromMessage : fromActivity;
-  return fromMessage ?? fromActivity;
+  // ISO timestamps sort as text: the newest wins.
+  return [fromMessage, fromActivity]
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
 }
 
 /**

@@ -7,7 +7,8 @@ export type Obj = Record<string, unknown>;
 export const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 export const obj = (v: unknown): Obj | undefined => (isObj(v) ? v : undefined);
 export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+export const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 export const nonEmpty = (v: unknown): string | undefined => {
   const s = str(v);
   return s !== undefined && s.length > 0 ? s : undefined;
@@ -21,7 +22,8 @@ export function toJson(value: unknown, depth = 0): JsonValue {
   if (Array.isArray(value)) return value.map((v) => toJson(v, depth + 1));
   if (isObj(value)) {
     const out: Record<string, JsonValue> = {};
-    for (const [k, v] of Object.entries(value)) if (v !== undefined && typeof v !== 'function') out[k] = toJson(v, depth + 1);
+    for (const [k, v] of Object.entries(value))
+      if (v !== undefined && typeof v !== 'function') out[k] = toJson(v, depth + 1);
     return out;
   }
   return null;
@@ -41,6 +43,7 @@ export function unixToIso(value: unknown): string | undefined {
 /** Hex SHA-256 from the base64 form WhatsApp uses, when it really is a 32-byte digest. */
 export function base64Sha256ToHex(value: unknown): string | undefined {
   const s = str(value);
-  if (!s || !/^[A-Za-z0-9+/]{43}=$/.test(s)) return /^[0-9a-f]{64}$/i.test(s ?? '') ? s!.toLowerCase() : undefined;
+  if (!s || !/^[A-Za-z0-9+/]{43}=$/.test(s))
+    return /^[0-9a-f]{64}$/i.test(s ?? '') ? s!.toLowerCase() : undefined;
   return Buffer.from(s, 'base64').toString('hex');
 }

@@ -6,15 +6,30 @@ import {
   type InboundEvent,
   NotSupportedError,
   type OutboundMessage,
-  type SendResult,
   SendFailedError,
+  type SendResult,
   type Stop,
   ValidationError,
   WebhookParseError,
 } from '@omnithread/core';
 import { identityOfJid, jidOfIdentity } from './ids.js';
-import { ackStatus, mapAck, mapEdit, mapReaction, mapRevoke, mapWebMessage, type WebMapContext, webThreadKey } from './map.js';
-import type { WebClientLike, WebListener, WebMessageLike, WebMessageMediaConstructor, WebReactionLike } from './types.js';
+import {
+  ackStatus,
+  mapAck,
+  mapEdit,
+  mapReaction,
+  mapRevoke,
+  mapWebMessage,
+  type WebMapContext,
+  webThreadKey,
+} from './map.js';
+import type {
+  WebClientLike,
+  WebListener,
+  WebMessageLike,
+  WebMessageMediaConstructor,
+  WebReactionLike,
+} from './types.js';
 
 export interface WhatsAppWebConfig {
   /** A whatsapp-web.js `Client` the app created and authenticated (QR, LocalAuth… stay the app's business). */
@@ -36,7 +51,8 @@ export interface WhatsAppWebConfig {
   onError?: (error: unknown) => void;
 }
 
-const defaultOnError = (error: unknown) => console.error('[omnithread] a whatsapp-web.js event could not be ingested', error);
+const defaultOnError = (error: unknown) =>
+  console.error('[omnithread] a whatsapp-web.js event could not be ingested', error);
 
 export interface WhatsAppWebAdapter extends ChannelAdapter {
   listen(emit: (event: InboundEvent) => Promise<void>): Promise<Stop>;
@@ -56,7 +72,14 @@ function recentSet(limit: number) {
   };
 }
 
-const WEB_EVENTS = ['message', 'message_create', 'message_ack', 'message_reaction', 'message_edit', 'message_revoke_everyone'] as const;
+const WEB_EVENTS = [
+  'message',
+  'message_create',
+  'message_ack',
+  'message_reaction',
+  'message_edit',
+  'message_revoke_everyone',
+] as const;
 
 /**
  * whatsapp-web.js (a linked device) as an Omnithread channel: `listen` maps the client's events to
@@ -75,7 +98,10 @@ const WEB_EVENTS = ['message', 'message_create', 'message_ack', 'message_reactio
 export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWebAdapter {
   const client = config?.client;
   if (!client || typeof client.on !== 'function' || typeof client.sendMessage !== 'function') {
-    throw new ConfigurationError('client', 'createWhatsAppWebAdapter needs `client`: a whatsapp-web.js Client the app created and authenticated');
+    throw new ConfigurationError(
+      'client',
+      'createWhatsAppWebAdapter needs `client`: a whatsapp-web.js Client the app created and authenticated',
+    );
   }
   const channel = config.channel ?? 'whatsapp';
   const clock = config.clock ?? (() => new Date());
@@ -102,7 +128,12 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
 
   /** Links a LID to its phone when the library reports both (client.getContactLidAndPhone). */
   async function lidLinks(identity: Identity | undefined): Promise<InboundEvent[]> {
-    if (!identity || !client.getContactLidAndPhone || (identity.kind !== 'whatsapp-lid' && identity.kind !== 'whatsapp')) return [];
+    if (
+      !identity ||
+      !client.getContactLidAndPhone ||
+      (identity.kind !== 'whatsapp-lid' && identity.kind !== 'whatsapp')
+    )
+      return [];
     const jid = jidOfIdentity(identity)!;
     if (linked.has(jid)) return [];
     let pairs: Array<{ lid: string; pn: string }>;
@@ -144,7 +175,9 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
     channel,
     capabilities,
     parse() {
-      throw new WebhookParseError('whatsapp-web.js has no webhook payloads: events arrive through listen()', { raw: null });
+      throw new WebhookParseError('whatsapp-web.js has no webhook payloads: events arrive through listen()', {
+        raw: null,
+      });
     },
 
     async listen(emit) {
@@ -164,10 +197,12 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
       const handlers: Record<(typeof WEB_EVENTS)[number], WebListener> = {
         message: (msg: WebMessageLike) => void run(() => onMessage(msg))(),
         // message_create fires for every new message; own ones are the outbound side of the chat.
-        message_create: (msg: WebMessageLike) => void run(() => (msg?.fromMe ? onMessage(msg) : Promise.resolve([])))(),
+        message_create: (msg: WebMessageLike) =>
+          void run(() => (msg?.fromMe ? onMessage(msg) : Promise.resolve([])))(),
         message_ack: (msg: WebMessageLike, ack: number) => void run(async () => mapAck(msg, ack, ctx))(),
         message_reaction: (reaction: WebReactionLike) => void run(async () => mapReaction(reaction, ctx))(),
-        message_edit: (msg: WebMessageLike, newBody: unknown) => void run(async () => mapEdit(msg, newBody, ctx))(),
+        message_edit: (msg: WebMessageLike, newBody: unknown) =>
+          void run(async () => mapEdit(msg, newBody, ctx))(),
         message_revoke_everyone: (msg: WebMessageLike, revoked?: WebMessageLike | null) =>
           void run(async () => mapRevoke(msg, revoked, ctx))(),
       };
@@ -182,25 +217,46 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
       const to = message.to[0];
       if (!to) throw new ValidationError('A WhatsApp send needs a recipient', { path: 'to' });
       const chatId = jidOfIdentity(to);
-      if (!chatId) throw new NotSupportedError('send.recipient', `whatsapp-web.js cannot send to a ${to.kind} identity`);
-      if (message.template) throw new NotSupportedError('send.template', 'Templates belong to the Cloud API; a linked device sends free text');
-      const quote = config.quoteReplies && message.replyToExternalId ? { quotedMessageId: message.replyToExternalId } : {};
+      if (!chatId)
+        throw new NotSupportedError('send.recipient', `whatsapp-web.js cannot send to a ${to.kind} identity`);
+      if (message.template)
+        throw new NotSupportedError(
+          'send.template',
+          'Templates belong to the Cloud API; a linked device sends free text',
+        );
+      const quote =
+        config.quoteReplies && message.replyToExternalId
+          ? { quotedMessageId: message.replyToExternalId }
+          : {};
       const sent: WebMessageLike[] = [];
       try {
         let text = message.text;
         for (const attachment of message.attachments) {
           if (!attachment.content) {
-            throw new NotSupportedError('send.media', `Attachment ${attachment.id} has no inline content; whatsapp-web.js sends bytes`);
+            throw new NotSupportedError(
+              'send.media',
+              `Attachment ${attachment.id} has no inline content; whatsapp-web.js sends bytes`,
+            );
           }
           if (!MediaClass) MediaClass = await loadMessageMedia();
-          const media = new MediaClass(attachment.contentType, attachment.content, attachment.filename ?? null, attachment.size >= 0 ? attachment.size : null);
-          sent.push(await client.sendMessage(chatId, media, { ...quote, ...(text ? { caption: text } : {}) }));
+          const media = new MediaClass(
+            attachment.contentType,
+            attachment.content,
+            attachment.filename ?? null,
+            attachment.size >= 0 ? attachment.size : null,
+          );
+          sent.push(
+            await client.sendMessage(chatId, media, { ...quote, ...(text ? { caption: text } : {}) }),
+          );
           text = '';
         }
         if (text) sent.push(await client.sendMessage(chatId, text, quote));
       } catch (error) {
         if (error instanceof NotSupportedError) throw error;
-        throw new SendFailedError(`whatsapp-web.js send failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error, retryable: true });
+        throw new SendFailedError(
+          `whatsapp-web.js send failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error, retryable: true },
+        );
       }
       const first = sent[0];
       if (!first) throw new ValidationError('Nothing to send: no text or attachment', { path: 'text' });
@@ -217,11 +273,21 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
 
 async function loadMessageMedia(): Promise<WebMessageMediaConstructor> {
   try {
-    const mod = (await import('whatsapp-web.js')) as unknown as { MessageMedia?: WebMessageMediaConstructor; default?: { MessageMedia?: WebMessageMediaConstructor } };
+    const mod = (await import('whatsapp-web.js')) as unknown as {
+      MessageMedia?: WebMessageMediaConstructor;
+      default?: { MessageMedia?: WebMessageMediaConstructor };
+    };
     const ctor = mod.MessageMedia ?? mod.default?.MessageMedia;
     if (ctor) return ctor;
   } catch (cause) {
-    throw new ConfigurationError('MessageMedia', 'Sending media needs whatsapp-web.js installed, or pass its MessageMedia class', { cause });
+    throw new ConfigurationError(
+      'MessageMedia',
+      'Sending media needs whatsapp-web.js installed, or pass its MessageMedia class',
+      { cause },
+    );
   }
-  throw new ConfigurationError('MessageMedia', 'whatsapp-web.js exports no MessageMedia; pass the class in the config');
+  throw new ConfigurationError(
+    'MessageMedia',
+    'whatsapp-web.js exports no MessageMedia; pass the class in the config',
+  );
 }

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
-import type WAWebJS from 'whatsapp-web.js';
 import { describe, expect, it } from 'vitest';
+import type WAWebJS from 'whatsapp-web.js';
 import { ackStatus } from './map.js';
 import type { WebClientLike, WebMessageLike, WebMessageMediaConstructor, WebReactionLike } from './types.js';
 
@@ -21,19 +21,21 @@ describe('whatsapp-web.js constants (from the installed library, no browser)', (
   };
   it('uses the library’s real event names', () => {
     const names = Object.values(constants.Events);
-    for (const name of ['message', 'message_create', 'message_ack', 'message_reaction', 'message_edit', 'message_revoke_everyone']) {
+    for (const name of [
+      'message',
+      'message_create',
+      'message_ack',
+      'message_reaction',
+      'message_edit',
+      'message_revoke_everyone',
+    ]) {
       expect(names).toContain(name);
     }
   });
   it('maps every MessageAck value', () => {
     const { ACK_ERROR, ACK_PENDING, ACK_SERVER, ACK_DEVICE, ACK_READ, ACK_PLAYED } = constants.MessageAck;
-    expect([ACK_ERROR, ACK_PENDING, ACK_SERVER, ACK_DEVICE, ACK_READ, ACK_PLAYED].map((a) => ackStatus(a!))).toEqual([
-      'failed',
-      'queued',
-      'sent',
-      'delivered',
-      'read',
-      'read',
-    ]);
+    expect(
+      [ACK_ERROR, ACK_PENDING, ACK_SERVER, ACK_DEVICE, ACK_READ, ACK_PLAYED].map((a) => ackStatus(a!)),
+    ).toEqual(['failed', 'queued', 'sent', 'delivered', 'read', 'read']);
   });
 });

@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { Attachment, DeliveryStatus, Identity, InboundEvent, InboundMessage, JsonValue } from '@omnithread/core';
+import type {
+  Attachment,
+  DeliveryStatus,
+  Identity,
+  InboundEvent,
+  InboundMessage,
+  JsonValue,
+} from '@omnithread/core';
 import { nonEmpty, obj, str, toJson, unixToIso } from '../shared/json.js';
 import { groupKey, identityOfJid, isGroupId } from './ids.js';
 import type { WebMessageLike, WebReactionLike } from './types.js';
@@ -37,12 +44,30 @@ export function ackStatus(ack: number): DeliveryStatus | undefined {
 function raw(msg: WebMessageLike): JsonValue {
   // The library's objects carry methods and a client reference; keep the data.
   const data = obj((msg as { rawData?: unknown }).rawData) ?? obj((msg as { _data?: unknown })._data);
-  return toJson(data ?? { id: msg.id, from: msg.from, to: msg.to, author: msg.author ?? null, type: msg.type, body: msg.body, timestamp: msg.timestamp });
+  return toJson(
+    data ?? {
+      id: msg.id,
+      from: msg.from,
+      to: msg.to,
+      author: msg.author ?? null,
+      type: msg.type,
+      body: msg.body,
+      timestamp: msg.timestamp,
+    },
+  );
 }
 
-async function attachmentOf(msg: WebMessageLike, ctx: WebMapContext, warnings: string[]): Promise<Attachment | undefined> {
+async function attachmentOf(
+  msg: WebMessageLike,
+  ctx: WebMapContext,
+  warnings: string[],
+): Promise<Attachment | undefined> {
   if (!msg.hasMedia) return undefined;
-  const fallback: Attachment = { id: `${msg.id._serialized}:media`, contentType: 'application/octet-stream', size: -1 };
+  const fallback: Attachment = {
+    id: `${msg.id._serialized}:media`,
+    contentType: 'application/octet-stream',
+    size: -1,
+  };
   if (!ctx.downloadMedia || !msg.downloadMedia) return fallback;
   try {
     const media = await msg.downloadMedia();
@@ -52,7 +77,9 @@ async function attachmentOf(msg: WebMessageLike, ctx: WebMapContext, warnings: s
     }
     const bytes = Buffer.from(media.data, 'base64');
     if (bytes.byteLength > ctx.maxMediaBytes) {
-      warnings.push(`media of ${bytes.byteLength} bytes is over the ${ctx.maxMediaBytes}-byte limit and was not kept`);
+      warnings.push(
+        `media of ${bytes.byteLength} bytes is over the ${ctx.maxMediaBytes}-byte limit and was not kept`,
+      );
       return { ...fallback, contentType: media.mimetype, size: bytes.byteLength };
     }
     const attachment: Attachment = {
@@ -86,7 +113,9 @@ async function quoted(msg: WebMessageLike): Promise<{ externalId?: string; stanz
 async function groupParticipants(msg: WebMessageLike): Promise<Identity[]> {
   try {
     const chat = await msg.getChat?.();
-    return (chat?.participants ?? []).map((p) => identityOfJid(p.id._serialized)).filter((i): i is Identity => i !== undefined);
+    return (chat?.participants ?? [])
+      .map((p) => identityOfJid(p.id._serialized))
+      .filter((i): i is Identity => i !== undefined);
   } catch {
     return [];
   }
@@ -108,7 +137,8 @@ export async function mapWebMessage(msg: WebMessageLike, ctx: WebMapContext): Pr
   const author = identityOfJid(authorJid);
   const chat = identityOfJid(chatId);
   const customer = msg.fromMe ? chat : author;
-  if (!customer) return [{ type: 'notice', channel: ctx.channel, name: 'web.unknown-sender', at: sentAt, raw: raw(msg) }];
+  if (!customer)
+    return [{ type: 'notice', channel: ctx.channel, name: 'web.unknown-sender', at: sentAt, raw: raw(msg) }];
   const from = msg.fromMe ? (me ?? { kind: 'whatsapp-business', value: 'me' }) : customer;
 
   const attachment = await attachmentOf(msg, ctx, warnings);
@@ -126,7 +156,12 @@ export async function mapWebMessage(msg: WebMessageLike, ctx: WebMapContext): Pr
   let text = msg.body ?? '';
   // For media, whatsapp-web.js may put a base64 thumbnail in body when there is no caption.
   if (attachment && /^[A-Za-z0-9+/=]{200,}$/.test(text)) text = '';
-  if (msg.type === 'location' && !text && msg.location) text = `📍 ${msg.location.description ?? ''} (${msg.location.latitude}, ${msg.location.longitude})`.replace('📍  (', '📍 (');
+  if (msg.type === 'location' && !text && msg.location)
+    text =
+      `📍 ${msg.location.description ?? ''} (${msg.location.latitude}, ${msg.location.longitude})`.replace(
+        '📍  (',
+        '📍 (',
+      );
 
   const message: InboundMessage = {
     channel: ctx.channel,
@@ -159,7 +194,18 @@ export async function mapWebMessage(msg: WebMessageLike, ctx: WebMapContext): Pr
 export function mapAck(msg: WebMessageLike, ack: number, ctx: WebMapContext): InboundEvent[] {
   const status = ackStatus(ack);
   if (!status) return [];
-  return [{ type: 'status', status: { channel: ctx.channel, externalId: msg.id._serialized, status, at: ctx.now().toISOString(), raw: { ack } } }];
+  return [
+    {
+      type: 'status',
+      status: {
+        channel: ctx.channel,
+        externalId: msg.id._serialized,
+        status,
+        at: ctx.now().toISOString(),
+        raw: { ack },
+      },
+    },
+  ];
 }
 
 export function mapReaction(reaction: WebReactionLike, ctx: WebMapContext): InboundEvent[] {
@@ -167,21 +213,55 @@ export function mapReaction(reaction: WebReactionLike, ctx: WebMapContext): Inbo
   if (!by || !reaction.msgId?._serialized) return [];
   const at = unixToIso(reaction.timestamp) ?? ctx.now().toISOString();
   // An empty reaction string is whatsapp-web.js's "reaction removed".
-  return [{ type: 'reaction', channel: ctx.channel, targetExternalId: reaction.msgId._serialized, by, emoji: str(reaction.reaction) ?? '', at, raw: toJson({ ...reaction }) }];
+  return [
+    {
+      type: 'reaction',
+      channel: ctx.channel,
+      targetExternalId: reaction.msgId._serialized,
+      by,
+      emoji: str(reaction.reaction) ?? '',
+      at,
+      raw: toJson({ ...reaction }),
+    },
+  ];
 }
 
 export function mapEdit(msg: WebMessageLike, newBody: unknown, ctx: WebMapContext): InboundEvent[] {
   const at = unixToIso(msg.latestEditSenderTimestampMs) ?? ctx.now().toISOString();
-  return [{ type: 'edit', channel: ctx.channel, targetExternalId: msg.id._serialized, text: String(newBody ?? msg.body ?? ''), at, raw: raw(msg) }];
+  return [
+    {
+      type: 'edit',
+      channel: ctx.channel,
+      targetExternalId: msg.id._serialized,
+      text: String(newBody ?? msg.body ?? ''),
+      at,
+      raw: raw(msg),
+    },
+  ];
 }
 
-export function mapRevoke(msg: WebMessageLike, revoked: WebMessageLike | null | undefined, ctx: WebMapContext): InboundEvent[] {
+export function mapRevoke(
+  msg: WebMessageLike,
+  revoked: WebMessageLike | null | undefined,
+  ctx: WebMapContext,
+): InboundEvent[] {
   // whatsapp-web.js gives the original's id on `revoked` (or as protocolMessageKey); the revoked
   // message itself keeps that id in most versions.
-  const original = revoked?.id?._serialized ?? (msg as { protocolMessageKey?: { _serialized?: string } }).protocolMessageKey?._serialized;
+  const original =
+    revoked?.id?._serialized ??
+    (msg as { protocolMessageKey?: { _serialized?: string } }).protocolMessageKey?._serialized;
   const target = original ?? msg.id._serialized;
   const byJid = isGroupId(msg.fromMe ? msg.to : msg.from) ? msg.author : msg.from;
   const by = identityOfJid(byJid);
   const at = unixToIso(msg.timestamp) ?? ctx.now().toISOString();
-  return [{ type: 'delete', channel: ctx.channel, targetExternalId: target, ...(by ? { by } : {}), at, raw: raw(msg) }];
+  return [
+    {
+      type: 'delete',
+      channel: ctx.channel,
+      targetExternalId: target,
+      ...(by ? { by } : {}),
+      at,
+      raw: raw(msg),
+    },
+  ];
 }

@@ -84,6 +84,10 @@ export type WebListener = (...args: any[]) => void;
 export interface WebClientLike {
   on(event: string, listener: WebListener): unknown;
   removeListener(event: string, listener: WebListener): unknown;
-  sendMessage(chatId: string, content: string | WebMessageMedia, options?: WebSendOptions): Promise<WebMessageLike>;
+  sendMessage(
+    chatId: string,
+    content: string | WebMessageMedia,
+    options?: WebSendOptions,
+  ): Promise<WebMessageLike>;
   getContactLidAndPhone?(userIds: string[]): Promise<Array<{ lid: string; pn: string }>>;
 }

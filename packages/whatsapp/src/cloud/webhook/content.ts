@@ -163,7 +163,8 @@ export function errorList(errors: unknown): JsonValue[] {
       const out: Record<string, JsonValue> = {};
       const code = str(e.code);
       if (code) out.code = code;
-      for (const key of ['title', 'message', 'href'] as const) if (nonEmpty(e[key])) out[key] = nonEmpty(e[key])!;
+      for (const key of ['title', 'message', 'href'] as const)
+        if (nonEmpty(e[key])) out[key] = nonEmpty(e[key])!;
       const details = nonEmpty(obj(e.error_data)?.details);
       if (details) out.details = details;
       return out;

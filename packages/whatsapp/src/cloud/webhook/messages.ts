@@ -23,7 +23,9 @@ function timeOf(message: Obj, ctx: MessageContext, warnings: string[]): string {
 
 /** The business side of an echo (a message we sent from the WhatsApp Business app). */
 function ourIdentity(value: Obj): Identity {
-  return businessIdentity(value) ?? { kind: 'whatsapp-business', value: businessEndpoint(value) ?? 'unknown' };
+  return (
+    businessIdentity(value) ?? { kind: 'whatsapp-business', value: businessEndpoint(value) ?? 'unknown' }
+  );
 }
 
 /**
@@ -32,12 +34,25 @@ function ourIdentity(value: Obj): Identity {
  * on an earlier message; a number change also yields an identity link.
  * Returns undefined when no usable sender can be found (the caller refuses the payload).
  */
-export function mapMessage(value: Obj, message: Obj, ctx: MessageContext, echo: boolean): InboundEvent[] | undefined {
+export function mapMessage(
+  value: Obj,
+  message: Obj,
+  ctx: MessageContext,
+  echo: boolean,
+): InboundEvent[] | undefined {
   const id = nonEmpty(message.id);
   if (!id) return undefined;
   const sender: CloudSender | undefined = echo
-    ? resolveSender(value, { waId: message.to, userId: message.to_user_id, parentUserId: message.to_parent_user_id })
-    : resolveSender(value, { waId: message.from, userId: message.from_user_id, parentUserId: message.from_parent_user_id });
+    ? resolveSender(value, {
+        waId: message.to,
+        userId: message.to_user_id,
+        parentUserId: message.to_parent_user_id,
+      })
+    : resolveSender(value, {
+        waId: message.from,
+        userId: message.from_user_id,
+        parentUserId: message.from_parent_user_id,
+      });
   if (!sender) return undefined;
   const warnings: string[] = [];
   const at = timeOf(message, ctx, warnings);
@@ -49,17 +64,47 @@ export function mapMessage(value: Obj, message: Obj, ctx: MessageContext, echo: 
     const target = nonEmpty(reaction?.message_id);
     if (target) {
       // No emoji (or an empty one) is WhatsApp's way to remove a reaction.
-      return [{ type: 'reaction', channel, targetExternalId: target, by: sender.identity, emoji: str(reaction?.emoji) ?? '', at, raw: message }];
+      return [
+        {
+          type: 'reaction',
+          channel,
+          targetExternalId: target,
+          by: sender.identity,
+          emoji: str(reaction?.emoji) ?? '',
+          at,
+          raw: message,
+        },
+      ];
     }
   }
   if (type === 'revoke') {
     const target = nonEmpty(obj(message.revoke)?.original_message_id);
-    if (target) return [{ type: 'delete', channel, targetExternalId: target, by: echo ? ourIdentity(value) : sender.identity, at, raw: message }];
+    if (target)
+      return [
+        {
+          type: 'delete',
+          channel,
+          targetExternalId: target,
+          by: echo ? ourIdentity(value) : sender.identity,
+          at,
+          raw: message,
+        },
+      ];
   }
   if (type === 'edit') {
     const edit = obj(message.edit);
     const target = nonEmpty(edit?.original_message_id);
-    if (target) return [{ type: 'edit', channel, targetExternalId: target, text: editedText(obj(edit?.message)), at, raw: message }];
+    if (target)
+      return [
+        {
+          type: 'edit',
+          channel,
+          targetExternalId: target,
+          text: editedText(obj(edit?.message)),
+          at,
+          raw: message,
+        },
+      ];
   }
 
   const content = messageContent(message);
@@ -104,7 +149,11 @@ export function mapMessage(value: Obj, message: Obj, ctx: MessageContext, echo: 
         type: 'identity-link',
         channel,
         identity: sender.identity,
-        link: { identity: next.identity, trust: 'provider', evidence: `WhatsApp system message: ${str(system?.body) ?? 'user changed number'}` },
+        link: {
+          identity: next.identity,
+          trust: 'provider',
+          evidence: `WhatsApp system message: ${str(system?.body) ?? 'user changed number'}`,
+        },
         at,
       });
     }

@@ -53,7 +53,8 @@ export function parseCloudWebhook(raw: unknown, options: ParseCloudOptions = {})
   const events: InboundEvent[] = [];
   raw.entry.forEach((entryValue, e) => {
     const entry = obj(entryValue);
-    if (!entry || !Array.isArray(entry.changes)) fail(`entry[${e}] has no changes[]`, raw, `entry[${e}].changes`);
+    if (!entry || !Array.isArray(entry.changes))
+      fail(`entry[${e}] has no changes[]`, raw, `entry[${e}].changes`);
     const entryTime = unixToIso(entry.time) ?? payloadTime;
     entry.changes.forEach((changeValue, c) => {
       const path = `entry[${e}].changes[${c}]`;
@@ -77,7 +78,9 @@ interface ChangeContext {
 function mapChange(field: string, value: Obj, ctx: ChangeContext): InboundEvent[] {
   const { channel, fallbackAt } = ctx;
   if (field !== 'messages' && field !== 'smb_message_echoes') {
-    return [{ type: 'notice', channel, name: field, at: unixToIso(value.timestamp) ?? fallbackAt, raw: value }];
+    return [
+      { type: 'notice', channel, name: field, at: unixToIso(value.timestamp) ?? fallbackAt, raw: value },
+    ];
   }
   const events: InboundEvent[] = [];
   const valueErrors = errorList(value.errors);
@@ -90,8 +93,15 @@ function mapChange(field: string, value: Obj, ctx: ChangeContext): InboundEvent[
     arr(value[key]).forEach((item, m) => {
       messageCount++;
       const message = obj(item);
-      const mapped = message ? mapMessage(value, message, { channel, fallbackAt, valueErrors }, echo) : undefined;
-      if (!mapped) fail(`${ctx.path}.value.${key}[${m}] has no id or no usable sender (wa_id or user_id)`, ctx.raw, `${ctx.path}.value.${key}[${m}]`);
+      const mapped = message
+        ? mapMessage(value, message, { channel, fallbackAt, valueErrors }, echo)
+        : undefined;
+      if (!mapped)
+        fail(
+          `${ctx.path}.value.${key}[${m}] has no id or no usable sender (wa_id or user_id)`,
+          ctx.raw,
+          `${ctx.path}.value.${key}[${m}]`,
+        );
       events.push(...mapped);
     });
   }

@@ -14,10 +14,14 @@ const BOTH = 'WhatsApp Cloud payload carried both the wa_id and the business-sco
 
 /** The `contacts[]` entry that describes this sender: matched by wa_id or BSUID, else the only one. */
 function contactFor(value: Obj, waId: string | undefined, userId: string | undefined): Obj | undefined {
-  const contacts = arr(value.contacts).map(obj).filter((c): c is Obj => c !== undefined);
+  const contacts = arr(value.contacts)
+    .map(obj)
+    .filter((c): c is Obj => c !== undefined);
   return (
-    contacts.find((c) => (waId !== undefined && str(c.wa_id) === waId) || (userId !== undefined && str(c.user_id) === userId)) ??
-    (contacts.length === 1 ? contacts[0] : undefined)
+    contacts.find(
+      (c) =>
+        (waId !== undefined && str(c.wa_id) === waId) || (userId !== undefined && str(c.user_id) === userId),
+    ) ?? (contacts.length === 1 ? contacts[0] : undefined)
   );
 }
 
@@ -28,12 +32,16 @@ function contactFor(value: Obj, waId: string | undefined, userId: string | undef
  * phone is withheld (username users), the BSUID is the sender. Usernames and profile names are
  * display data only.
  */
-export function resolveSender(value: Obj, fields: { waId?: unknown; userId?: unknown; parentUserId?: unknown }): CloudSender | undefined {
+export function resolveSender(
+  value: Obj,
+  fields: { waId?: unknown; userId?: unknown; parentUserId?: unknown },
+): CloudSender | undefined {
   const rawWaId = str(fields.waId);
   const rawUserId = str(fields.userId);
   const contact = contactFor(value, rawWaId, rawUserId);
   const phone = validIdentity('whatsapp', rawWaId) ?? validIdentity('whatsapp', contact?.wa_id);
-  const bsuid = validIdentity('whatsapp-bsuid', rawUserId) ?? validIdentity('whatsapp-bsuid', contact?.user_id);
+  const bsuid =
+    validIdentity('whatsapp-bsuid', rawUserId) ?? validIdentity('whatsapp-bsuid', contact?.user_id);
   const primary = phone ?? bsuid;
   if (!primary) return undefined;
   const links: IdentityLink[] = [];

@@ -1,4 +1,9 @@
-import { readBody, timingSafeEqualString, verifyMetaSignature, WebhookVerificationError } from '@omnithread/core';
+import {
+  readBody,
+  timingSafeEqualString,
+  verifyMetaSignature,
+  WebhookVerificationError,
+} from '@omnithread/core';
 
 /**
  * Answers Meta's subscription check: `GET ?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…`.
@@ -12,7 +17,10 @@ export function answerVerificationChallenge(url: URL, verifyToken: string): Resp
   if (mode === 'subscribe' && challenge !== null && timingSafeEqualString(token, verifyToken)) {
     return new Response(challenge, { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' } });
   }
-  return new Response('verification failed', { status: 403, headers: { 'content-type': 'text/plain; charset=utf-8' } });
+  return new Response('verification failed', {
+    status: 403,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+  });
 }
 
 export interface VerifyPostOptions {
@@ -29,7 +37,10 @@ export interface VerifyPostOptions {
  */
 export async function readVerifiedBody(request: Request, options: VerifyPostOptions): Promise<string> {
   const body = await readBody(request, { maxBytes: options.maxBodyBytes });
-  if (options.verifySignature && !verifyMetaSignature(options.appSecret, body, request.headers.get('x-hub-signature-256'))) {
+  if (
+    options.verifySignature &&
+    !verifyMetaSignature(options.appSecret, body, request.headers.get('x-hub-signature-256'))
+  ) {
     throw new WebhookVerificationError('WhatsApp Cloud webhook: missing or invalid X-Hub-Signature-256');
   }
   return body;
