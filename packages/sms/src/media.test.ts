@@ -11,7 +11,11 @@ function recordingFetch(body: Uint8Array<ArrayBuffer>, init: ResponseInit = {}) 
   const calls: Array<{ url: string; headers: Record<string, string> }> = [];
   const fetchImpl = (async (input: string | URL | Request, options?: RequestInit) => {
     calls.push({ url: String(input), headers: { ...(options?.headers as Record<string, string>) } });
-    return new Response(body as Uint8Array<ArrayBuffer>, { status: 200, headers: { 'content-type': 'image/jpeg' }, ...init });
+    return new Response(body as Uint8Array<ArrayBuffer>, {
+      status: 200,
+      headers: { 'content-type': 'image/jpeg' },
+      ...init,
+    });
   }) as typeof fetch;
   return { fetchImpl, calls };
 }
