@@ -19,8 +19,16 @@ afterAll(() => nock.enableNetConnect());
 
 describe('one customer across a public X complaint, an X DM and an email', () => {
   it('gives one contact and one conversation with the channels in order', async () => {
-    const x = createXAdapter({ client: new TwitterApi('test-bearer'), userId: BRAND, consumerSecret: CONSUMER_SECRET });
-    const hub = createHub({ store: memoryStore(), adapters: [x], clock: () => new Date('2023-11-14T22:20:00.000Z') });
+    const x = createXAdapter({
+      client: new TwitterApi('test-bearer'),
+      userId: BRAND,
+      consumerSecret: CONSUMER_SECRET,
+    });
+    const hub = createHub({
+      store: memoryStore(),
+      adapters: [x],
+      clock: () => new Date('2023-11-14T22:20:00.000Z'),
+    });
 
     // 1. A public complaint mentioning the brand (Account Activity tweet_create_events).
     expect((await hub.handle(xRequest(fixture('x/aaa-tweet-mention.json'), ''))).status).toBe(200);
@@ -33,7 +41,12 @@ describe('one customer across a public X complaint, an X DM and an email', () =>
       .post('/2/dm_conversations/3001-2244994945/messages', { text: 'Thanks Dana, we’re on it.' })
       .reply(201, { data: { dm_conversation_id: '3001-2244994945', dm_event_id: '1710000000000000102' } });
     const reply = await hub.reply(conversation!.id, { text: 'Thanks Dana, we’re on it.' });
-    expect(reply).toMatchObject({ channel: 'x', direction: 'outbound', status: 'sent', external: { id: '1710000000000000102' } });
+    expect(reply).toMatchObject({
+      channel: 'x',
+      direction: 'outbound',
+      status: 'sent',
+      external: { id: '1710000000000000102' },
+    });
     expect((await hub.handle(xRequest(fixture('x/aaa-dm-echo.json'), ''))).status).toBe(200);
 
     // 3. The app learns Dana's email (her account page) and links it before her email arrives.
@@ -75,12 +88,23 @@ describe('one customer across a public X complaint, an X DM and an email', () =>
   });
 
   it('answers a public mention publicly and records the reply in the same thread', async () => {
-    const x = createXAdapter({ client: new TwitterApi('test-bearer'), userId: BRAND, consumerSecret: CONSUMER_SECRET });
-    const hub = createHub({ store: memoryStore(), adapters: [x], clock: () => new Date('2023-11-14T22:20:00.000Z') });
+    const x = createXAdapter({
+      client: new TwitterApi('test-bearer'),
+      userId: BRAND,
+      consumerSecret: CONSUMER_SECRET,
+    });
+    const hub = createHub({
+      store: memoryStore(),
+      adapters: [x],
+      clock: () => new Date('2023-11-14T22:20:00.000Z'),
+    });
     await hub.handle(xRequest(fixture('x/aaa-tweet-mention.json'), ''));
     const [conversation] = (await hub.conversations.list()).items;
     nock('https://api.x.com')
-      .post('/2/tweets', { text: 'Sorry Dana! Please DM us.', reply: { in_reply_to_tweet_id: '1710000000000000001' } })
+      .post('/2/tweets', {
+        text: 'Sorry Dana! Please DM us.',
+        reply: { in_reply_to_tweet_id: '1710000000000000001' },
+      })
       .reply(201, { data: { id: '1710000000000000002', text: 'Sorry Dana! Please DM us.' } });
     const reply = await hub.reply(conversation!.id, { text: 'Sorry Dana! Please DM us.' });
     expect(reply.external.id).toBe('1710000000000000002');
@@ -102,20 +126,39 @@ describe('one customer across a public X complaint, an X DM and an email', () =>
     };
     await hub.handle(xRequest(other, ''));
     const messages = (await hub.conversations.messages(conversation!.id)).items;
-    expect(messages.map((m) => m.external.id)).toEqual(['1710000000000000001', '1710000000000000002', '1710000000000000004']);
+    expect(messages.map((m) => m.external.id)).toEqual([
+      '1710000000000000001',
+      '1710000000000000002',
+      '1710000000000000004',
+    ]);
     expect(messages[2]!.placement.rule).toBe('explicit-thread');
   });
 });
 
 describe('Messenger through the hub', () => {
   it('stores an inbound message, sends the reply, and recognises its echo instead of adding a message', async () => {
-    const { fetch, calls } = fakeFetch([{ status: 200, body: { recipient_id: '6100000000000001', message_id: 'm_echo_1' } }]);
-    const messenger = createMessengerAdapter({ appSecret: APP_SECRET, verifyToken: 't', pageAccessToken: 'EAAG', pageId: '104000000000001', fetch });
-    const hub = createHub({ store: memoryStore(), adapters: [messenger], clock: () => new Date('2023-11-14T23:00:00.000Z') });
+    const { fetch, calls } = fakeFetch([
+      { status: 200, body: { recipient_id: '6100000000000001', message_id: 'm_echo_1' } },
+    ]);
+    const messenger = createMessengerAdapter({
+      appSecret: APP_SECRET,
+      verifyToken: 't',
+      pageAccessToken: 'EAAG',
+      pageId: '104000000000001',
+      fetch,
+    });
+    const hub = createHub({
+      store: memoryStore(),
+      adapters: [messenger],
+      clock: () => new Date('2023-11-14T23:00:00.000Z'),
+    });
     expect((await hub.handle(metaRequest(fixture('meta/messenger-text.json'), ''))).status).toBe(200);
     const [conversation] = (await hub.conversations.list()).items;
     await hub.reply(conversation!.id, { text: 'It ships tomorrow.' });
-    expect(calls[0]!.body).toMatchObject({ messaging_type: 'RESPONSE', recipient: { id: '6100000000000001' } });
+    expect(calls[0]!.body).toMatchObject({
+      messaging_type: 'RESPONSE',
+      recipient: { id: '6100000000000001' },
+    });
     expect((await hub.handle(metaRequest(fixture('meta/messenger-echo.json'), ''))).status).toBe(200);
     const messages = (await hub.conversations.messages(conversation!.id)).items;
     expect(messages.map((m) => [m.direction, m.text])).toEqual([
@@ -131,9 +174,22 @@ describe('Messenger through the hub', () => {
   });
 
   it('keeps an unparseable but authentic payload as rejected', async () => {
-    const messenger = createMessengerAdapter({ appSecret: APP_SECRET, verifyToken: 't', pageAccessToken: 'EAAG', pageId: '104000000000001' });
+    const messenger = createMessengerAdapter({
+      appSecret: APP_SECRET,
+      verifyToken: 't',
+      pageAccessToken: 'EAAG',
+      pageId: '104000000000001',
+    });
     const hub = createHub({ store: memoryStore(), adapters: [messenger] });
-    const bad = { object: 'page', entry: [{ id: '104000000000001', messaging: [{ sender: { id: '1' }, timestamp: 1700000000000, message: { mid: 'm' } }] }] };
+    const bad = {
+      object: 'page',
+      entry: [
+        {
+          id: '104000000000001',
+          messaging: [{ sender: { id: '1' }, timestamp: 1700000000000, message: { mid: 'm' } }],
+        },
+      ],
+    };
     expect((await hub.handle(metaRequest(bad, ''))).status).toBe(400);
     const rejected = (await hub.rejected.list()).items;
     expect(rejected).toHaveLength(1);

@@ -67,7 +67,11 @@ describe('Messenger webhook parsing', () => {
   it('keeps a postback as a message whose text is the button title', () => {
     const [event] = parseMetaWebhook(fixture('meta/messenger-postback.json'));
     if (event?.type !== 'message') throw new Error('expected a message');
-    expect(event.message).toMatchObject({ text: 'Talk to a human', external: { id: 'm_postback_1' }, metadata: { postback: { payload: 'HUMAN_HANDOVER' } } });
+    expect(event.message).toMatchObject({
+      text: 'Talk to a human',
+      external: { id: 'm_postback_1' },
+      metadata: { postback: { payload: 'HUMAN_HANDOVER' } },
+    });
   });
 
   it('reads reactions (react and unreact), deliveries, read watermarks and edits', () => {
@@ -81,7 +85,12 @@ describe('Messenger webhook parsing', () => {
       { type: 'notice', name: 'messenger.read-watermark' },
     ]);
     expect(parseMetaWebhook(fixture('meta/messenger-edit.json'))).toMatchObject([
-      { type: 'edit', targetExternalId: FIRST_MID, text: 'Hi! Where is my order #4411?', at: '2023-11-14T22:20:00.000Z' },
+      {
+        type: 'edit',
+        targetExternalId: FIRST_MID,
+        text: 'Hi! Where is my order #4411?',
+        at: '2023-11-14T22:20:00.000Z',
+      },
     ]);
   });
 });
@@ -90,8 +99,18 @@ describe('Instagram webhook parsing', () => {
   it('reads a DM and a read receipt', () => {
     const events = parseMetaWebhook(fixture('meta/instagram-text.json'), { object: 'instagram' });
     expect(events).toMatchObject([
-      { type: 'message', message: { channel: 'instagram', from: { kind: 'instagram', value: '5300000000000001' }, text: 'Do you ship to Porto?' } },
-      { type: 'status', status: { channel: 'instagram', externalId: 'aWdfZAG1faXRlbTpvdXJfcmVwbHk', status: 'read' } },
+      {
+        type: 'message',
+        message: {
+          channel: 'instagram',
+          from: { kind: 'instagram', value: '5300000000000001' },
+          text: 'Do you ship to Porto?',
+        },
+      },
+      {
+        type: 'status',
+        status: { channel: 'instagram', externalId: 'aWdfZAG1faXRlbTpvdXJfcmVwbHk', status: 'read' },
+      },
     ]);
   });
 
@@ -100,7 +119,9 @@ describe('Instagram webhook parsing', () => {
     if (mention?.type !== 'message' || reply?.type !== 'message') throw new Error('expected two messages');
     expect(mention.message.attachments).toHaveLength(1);
     expect(mention.message.attachments?.[0]).toMatchObject({ caption: 'Instagram story mention' });
-    expect(mention.message.metadata).toMatchObject({ storyMention: { url: expect.stringContaining('asset_id=17900000000000001') } });
+    expect(mention.message.metadata).toMatchObject({
+      storyMention: { url: expect.stringContaining('asset_id=17900000000000001') },
+    });
     expect(reply.message.text).toBe('Love these mugs! Still in stock?');
     expect(reply.message.metadata).toMatchObject({ storyReply: { id: '17900000000000002' } });
     expect(reply.message.thread?.refs).toEqual(['instagram:story:17900000000000002']);
@@ -108,8 +129,20 @@ describe('Instagram webhook parsing', () => {
 
   it('turns an unsend into a delete event and an echo into an outbound message', () => {
     expect(parseMetaWebhook(fixture('meta/instagram-unsend-echo.json'))).toMatchObject([
-      { type: 'delete', channel: 'instagram', targetExternalId: 'aWdfZAG1faXRlbTpzdG9yeV9yZXBseQ', by: { kind: 'instagram', value: '5300000000000001' } },
-      { type: 'message', message: { direction: 'outbound', to: [{ kind: 'instagram', value: '5300000000000001' }], text: 'Yes, we ship to Porto!' } },
+      {
+        type: 'delete',
+        channel: 'instagram',
+        targetExternalId: 'aWdfZAG1faXRlbTpzdG9yeV9yZXBseQ',
+        by: { kind: 'instagram', value: '5300000000000001' },
+      },
+      {
+        type: 'message',
+        message: {
+          direction: 'outbound',
+          to: [{ kind: 'instagram', value: '5300000000000001' }],
+          text: 'Yes, we ship to Porto!',
+        },
+      },
     ]);
   });
 });
@@ -119,9 +152,49 @@ describe('malformed Graph payloads', () => {
     ['not an object', 'hello', undefined],
     ['a WhatsApp payload', { object: 'whatsapp_business_account', entry: [] }, 'object'],
     ['entry not an array', { object: 'page', entry: {} }, 'entry'],
-    ['an item without sender', { object: 'page', entry: [{ id: '1', messaging: [{ recipient: { id: '1' }, timestamp: 1, message: { mid: 'm' } }] }] }, 'entry[0].messaging[0].sender.id'],
-    ['a message without mid', { object: 'page', entry: [{ id: '1', messaging: [{ sender: { id: '2' }, recipient: { id: '1' }, timestamp: 1700000000000, message: { text: 'hi' } }] }] }, 'entry[0].messaging[0].message.mid'],
-    ['a bad timestamp', { object: 'page', entry: [{ id: '1', messaging: [{ sender: { id: '2' }, recipient: { id: '1' }, timestamp: 'soon', message: { mid: 'm' } }] }] }, 'entry[0].messaging[0].timestamp'],
+    [
+      'an item without sender',
+      {
+        object: 'page',
+        entry: [{ id: '1', messaging: [{ recipient: { id: '1' }, timestamp: 1, message: { mid: 'm' } }] }],
+      },
+      'entry[0].messaging[0].sender.id',
+    ],
+    [
+      'a message without mid',
+      {
+        object: 'page',
+        entry: [
+          {
+            id: '1',
+            messaging: [
+              {
+                sender: { id: '2' },
+                recipient: { id: '1' },
+                timestamp: 1700000000000,
+                message: { text: 'hi' },
+              },
+            ],
+          },
+        ],
+      },
+      'entry[0].messaging[0].message.mid',
+    ],
+    [
+      'a bad timestamp',
+      {
+        object: 'page',
+        entry: [
+          {
+            id: '1',
+            messaging: [
+              { sender: { id: '2' }, recipient: { id: '1' }, timestamp: 'soon', message: { mid: 'm' } },
+            ],
+          },
+        ],
+      },
+      'entry[0].messaging[0].timestamp',
+    ],
   ];
   for (const [name, payload, path] of cases) {
     it(`refuses ${name} with a WebhookParseError that keeps the payload`, () => {
@@ -138,6 +211,8 @@ describe('malformed Graph payloads', () => {
   }
 
   it('refuses a Messenger payload on the Instagram endpoint', () => {
-    expect(() => parseMetaWebhook(fixture('meta/messenger-text.json'), { object: 'instagram' })).toThrow(/takes object "instagram"/);
+    expect(() => parseMetaWebhook(fixture('meta/messenger-text.json'), { object: 'instagram' })).toThrow(
+      /takes object "instagram"/,
+    );
   });
 });

@@ -2,7 +2,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { InboundEvent } from '@omnithread/core';
-import { createXAdapter, DM_CURSOR, fileCursorStore, MENTIONS_CURSOR, memoryCursorStore } from '@omnithread/social/x';
+import {
+  createXAdapter,
+  DM_CURSOR,
+  fileCursorStore,
+  MENTIONS_CURSOR,
+  memoryCursorStore,
+} from '@omnithread/social/x';
 import nock from 'nock';
 import { TwitterApi } from 'twitter-api-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +61,10 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
     api()
       .get('/2/dm_events')
       .query((q) => {
-        expect(q).toMatchObject({ expansions: 'sender_id,participant_ids,attachments.media_keys', 'user.fields': 'username,name' });
+        expect(q).toMatchObject({
+          expansions: 'sender_id,participant_ids,attachments.media_keys',
+          'user.fields': 'username,name',
+        });
         expect(String(q['dm_event.fields'])).toContain('dm_conversation_id');
         return q.pagination_token === undefined;
       })
@@ -76,7 +85,10 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
     const dir = mkdtempSync(join(tmpdir(), 'omnithread-x-'));
     const file = join(dir, 'cursor.json');
     try {
-      api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000302', '1710000000000000301']));
+      api()
+        .get('/2/dm_events')
+        .query(true)
+        .reply(200, page(['1710000000000000302', '1710000000000000301']));
       const before = collector();
       await adapter({ cursorStore: fileCursorStore(file) }).poll(before.emit);
       expect(before.ids()).toEqual(['1710000000000000301', '1710000000000000302']);
@@ -97,7 +109,10 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
       expect(after.ids()).toEqual(['1710000000000000303', '1710000000000000304']);
 
       // Polling again with nothing new emits nothing.
-      api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000304', '1710000000000000303']));
+      api()
+        .get('/2/dm_events')
+        .query(true)
+        .reply(200, page(['1710000000000000304', '1710000000000000303']));
       const again = collector();
       expect(await restarted.poll(again.emit)).toBe(0);
     } finally {
@@ -107,15 +122,22 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
 
   it('does not advance past an item whose emit failed, so the next poll retries it', async () => {
     const cursors = memoryCursorStore();
-    api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000402', '1710000000000000401']));
+    api()
+      .get('/2/dm_events')
+      .query(true)
+      .reply(200, page(['1710000000000000402', '1710000000000000401']));
     const seen: string[] = [];
     const failing = async (e: InboundEvent) => {
-      if (e.type === 'message' && e.message.external.id === '1710000000000000402') throw new Error('store down');
+      if (e.type === 'message' && e.message.external.id === '1710000000000000402')
+        throw new Error('store down');
       if (e.type === 'message') seen.push(e.message.external.id);
     };
     await expect(adapter({ cursorStore: cursors }).poll(failing)).rejects.toThrow('store down');
     expect(await cursors.get(DM_CURSOR)).toBe('1710000000000000401');
-    api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000402', '1710000000000000401']));
+    api()
+      .get('/2/dm_events')
+      .query(true)
+      .reply(200, page(['1710000000000000402', '1710000000000000401']));
     const c = collector();
     await adapter({ cursorStore: cursors }).poll(c.emit);
     expect([...seen, ...c.ids()]).toEqual(['1710000000000000401', '1710000000000000402']);
@@ -123,7 +145,10 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
 
   it('without backfill, the first poll only remembers where now is', async () => {
     const cursors = memoryCursorStore();
-    api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000502', '1710000000000000501'], 'more'));
+    api()
+      .get('/2/dm_events')
+      .query(true)
+      .reply(200, page(['1710000000000000502', '1710000000000000501'], 'more'));
     const c = collector();
     expect(await adapter({ cursorStore: cursors, backfill: false }).poll(c.emit)).toBe(0);
     expect(await cursors.get(DM_CURSOR)).toBe('1710000000000000502');
@@ -134,11 +159,15 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
     api()
       .get('/2/dm_events')
       .query(true)
-      .reply(429, { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 }, {
-        'x-rate-limit-limit': '15',
-        'x-rate-limit-remaining': '0',
-        'x-rate-limit-reset': String(NOW / 1000 + 42),
-      })
+      .reply(
+        429,
+        { title: 'Too Many Requests', detail: 'Too Many Requests', type: 'about:blank', status: 429 },
+        {
+          'x-rate-limit-limit': '15',
+          'x-rate-limit-remaining': '0',
+          'x-rate-limit-reset': String(NOW / 1000 + 42),
+        },
+      )
       .get('/2/dm_events')
       .query(true)
       .reply(200, page(['1710000000000000601']));
@@ -149,11 +178,19 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
   });
 
   it('polls mentions with since_id once it has a cursor', async () => {
-    const cursors = memoryCursorStore({ [MENTIONS_CURSOR]: '1710000000000000010', [DM_CURSOR]: '1710000000000000999' });
-    api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000999']));
+    const cursors = memoryCursorStore({
+      [MENTIONS_CURSOR]: '1710000000000000010',
+      [DM_CURSOR]: '1710000000000000999',
+    });
+    api()
+      .get('/2/dm_events')
+      .query(true)
+      .reply(200, page(['1710000000000000999']));
     api()
       .get(`/2/users/${BRAND}/mentions`)
-      .query((q) => q.since_id === '1710000000000000010' && String(q['tweet.fields']).includes('conversation_id'))
+      .query(
+        (q) => q.since_id === '1710000000000000010' && String(q['tweet.fields']).includes('conversation_id'),
+      )
       .reply(200, fixture('x/mentions-page.json'));
     const c = collector();
     await adapter({ cursorStore: cursors, pollMentions: true }).poll(c.emit);
@@ -163,20 +200,24 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
   });
 
   it('listen() polls on an interval until stopped', async () => {
-    api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000701']));
-    api().get('/2/dm_events').query(true).reply(200, page(['1710000000000000702', '1710000000000000701']));
+    api()
+      .get('/2/dm_events')
+      .query(true)
+      .reply(200, page(['1710000000000000701']));
+    api()
+      .get('/2/dm_events')
+      .query(true)
+      .reply(200, page(['1710000000000000702', '1710000000000000701']));
     const c = collector();
     const x = adapter({ pollIntervalMs: 5 });
     let stop: (() => Promise<void>) | undefined;
     const twoSeen = new Promise<void>((resolve) => {
-      void x
-        .listen!(async (e) => {
-          await c.emit(e);
-          if (c.events.length === 2) resolve();
-        })
-        .then((s) => {
-          stop = s;
-        });
+      void x.listen!(async (e) => {
+        await c.emit(e);
+        if (c.events.length === 2) resolve();
+      }).then((s) => {
+        stop = s;
+      });
     });
     await twoSeen;
     await stop!();
