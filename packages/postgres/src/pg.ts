@@ -1,25 +1,52 @@
+import { createHash } from 'node:crypto';
 import { ConfigurationError, type Store } from '@omnithread/core';
 import pg from 'pg';
 import { MIGRATION_LOCK_ID, mapDatabaseError, type QueryRunner } from './runner.js';
 import { openSqlStore } from './sql-store.js';
 
-export type PostgresStoreOptions =
-  | {
-      /** `postgres://user:password@host:5432/db`; the store makes a pool and ends it on `close()`. */
-      connectionString: string;
-      /** Most connections the pool opens (default 10). */
-      maxConnections?: number;
-    }
-  | {
-      /** A pool you manage; `close()` leaves it open. */
-      pool: pg.Pool;
-    };
+interface CommonOptions {
+  /**
+   * Name parameterized statements so each connection parses and plans them once (default true).
+   * Turn it off behind a pooler in transaction mode (PgBouncer), which cannot keep them.
+   */
+  preparedStatements?: boolean;
+}
+
+export type PostgresStoreOptions = CommonOptions &
+  (
+    | {
+        /** `postgres://user:password@host:5432/db`; the store makes a pool and ends it on `close()`. */
+        connectionString: string;
+        /** Most connections the pool opens (default 10). */
+        maxConnections?: number;
+      }
+    | {
+        /** A pool you manage; `close()` leaves it open. */
+        pool: pg.Pool;
+      }
+  );
 
 type Client = pg.Pool | pg.PoolClient;
 
-const runnerOf = (client: Client): QueryRunner => ({
+// Statement names by SQL text: a parameterized statement is parsed and planned once per connection.
+const names = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (name === undefined) {
+    name = `omnithread_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+const runnerOf = (client: Client, prepare: boolean): QueryRunner => ({
   async query<R>(sql: string, params: readonly unknown[] = []) {
-    return (await client.query(sql, [...params])).rows as R[];
+    // Only statements with parameters are named: DDL and BEGIN/COMMIT cannot be prepared.
+    const config =
+      prepare && params.length > 0
+        ? { name: statementName(sql), text: sql, values: [...params] }
+        : { text: sql, values: [...params] };
+    return (await client.query(config)).rows as R[];
   },
 });
 
@@ -39,6 +66,7 @@ const runnerOf = (client: Client): QueryRunner => ({
  */
 export async function postgresStore(options: PostgresStoreOptions): Promise<Store> {
   const owned = !('pool' in options && options.pool);
+  const prepare = options.preparedStatements ?? true;
   let pool: pg.Pool;
   if ('pool' in options && options.pool) pool = options.pool;
   else {
@@ -73,12 +101,12 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
   }
 
   return openSqlStore({
-    query: runnerOf(pool).query,
+    query: runnerOf(pool, prepare).query,
     transaction: (fn) =>
       withClient(async (client, discard) => {
         await client.query('BEGIN');
         try {
-          const result = await fn(runnerOf(client));
+          const result = await fn(runnerOf(client, prepare));
           await client.query('COMMIT');
           return result;
         } catch (error) {
@@ -90,7 +118,7 @@ export async function postgresStore(options: PostgresStoreOptions): Promise<Stor
       withClient(async (client, discard) => {
         await client.query('SELECT pg_advisory_lock($1::bigint)', [MIGRATION_LOCK_ID]);
         try {
-          return await fn(runnerOf(client));
+          return await fn(runnerOf(client, prepare));
         } finally {
           // A session lock outlives errors: unlock, or drop the connection (which releases it).
           await client
