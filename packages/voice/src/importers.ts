@@ -38,14 +38,15 @@ async function* readOne(
 ): AsyncGenerator<InboundEvent | ImportProblem> {
   const source = basename(path);
   const info = await stat(path);
-  if (info.size > MAX_TRANSCRIPT_BYTES) {
+  const { maxBytes = MAX_TRANSCRIPT_BYTES, ...transcriptOptions } = base;
+  if (info.size > maxBytes) {
     yield {
       type: 'rejected',
       source,
       raw: { path, size: info.size },
       error: new PayloadTooLargeError(
-        `${source} is ${info.size} bytes; transcripts over ${MAX_TRANSCRIPT_BYTES} bytes are not read`,
-        { limit: MAX_TRANSCRIPT_BYTES },
+        `${source} is ${info.size} bytes; transcripts over ${maxBytes} bytes are not read`,
+        { limit: maxBytes },
       ),
     };
     return;
@@ -53,7 +54,7 @@ async function* readOne(
   const text = await readFile(path, 'utf8');
   options.onProgress?.(info.size, info.size);
   const parseOptions = {
-    ...base,
+    ...transcriptOptions,
     format,
     ...(options.from ? { from: options.from } : {}),
     ...(options.to ? { to: options.to } : {}),
