@@ -55,7 +55,10 @@ const stale = readdirSync(packagesDir).filter((name) => {
 if (stale.length > 0) {
   console.error(`omnithread: building ${stale.join(', ')}…`);
   const filters = stale.flatMap((name) => ['--filter', `./packages/${name}`]);
-  if (run(pnpmCmd, [...pnpmArgs, '-r', ...filters, 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0) process.exit(1);
+  if (
+    run(pnpmCmd, [...pnpmArgs, '-r', ...filters, 'build'], { stdio: ['ignore', 'ignore', 'inherit'] }) !== 0
+  )
+    process.exit(1);
 }
 
 const cli = join(root, 'packages', 'cli', 'dist', 'bin.js');

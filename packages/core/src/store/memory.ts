@@ -13,7 +13,18 @@ import type {
 } from './contract.js';
 import { decodeCursor, encodeCursor, pageLimit, searchWords } from './pagination.js';
 
-const clone: <T>(value: T) => T = (value) => structuredClone(value);
+/**
+ * Records are copied once when written and frozen, so reads can hand out the stored object without
+ * copying it again while nobody (the hub, an app) can change the store by mutating what it read.
+ */
+function freeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const key of Object.keys(value)) freeze((value as Record<string, unknown>)[key]);
+  }
+  return value;
+}
+const snapshot: <T>(value: T) => T = (value) => freeze(structuredClone(value));
 const externalKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
 
 function keysetPage<T>(
@@ -44,7 +55,7 @@ function keysetPage<T>(
   }
   const items = sorted.slice(start, start + limit);
   const last = items[items.length - 1];
-  const page: Page<T> = { items: items.map(clone) };
+  const page: Page<T> = { items };
   if (last !== undefined && start + limit < sorted.length) page.nextCursor = encodeCursor(...key(last));
   return page;
 }
@@ -85,8 +96,7 @@ export function memoryStore(): Store {
 
   const reader = {
     async getContact(id: string) {
-      const c = contacts.get(id);
-      return c && clone(c);
+      return contacts.get(id);
     },
     async findContactIdsByIdentityKeys(keys: readonly string[]) {
       const found = new Map<string, string>();
@@ -103,8 +113,7 @@ export function memoryStore(): Store {
       return keysetPage(live, (c) => [c.createdAt, c.id], options, false);
     },
     async getConversation(id: string) {
-      const c = conversations.get(id);
-      return c && clone(c);
+      return conversations.get(id);
     },
     async findConversationIdsByThreadKeys(keys: readonly string[]) {
       const ids = new Set<string>();
@@ -123,7 +132,7 @@ export function memoryStore(): Store {
       for (const c of conversations.values()) {
         if (c.mergedInto || !c.contactIds.some((id) => wanted.has(id))) continue;
         if (options.statuses && !options.statuses.includes(c.status)) continue;
-        out.push(clone(c));
+        out.push(c);
       }
       return out;
     },
@@ -135,13 +144,11 @@ export function memoryStore(): Store {
       return keysetPage(live, (c) => [c.lastMessageAt, c.id], options, true);
     },
     async getMessage(id: string) {
-      const m = messages.get(id);
-      return m && clone(m);
+      return messages.get(id);
     },
     async findMessageByExternalId(channel: string, externalId: string) {
       const id = messageByExternal.get(externalKey(channel, externalId));
-      const m = id === undefined ? undefined : messages.get(id);
-      return m && clone(m);
+      return id === undefined ? undefined : messages.get(id);
     },
     async listMessages(conversationId: string, options: PageOptions = {}) {
       const ids = messagesOfConversation.get(conversationId) ?? new Set<string>();
@@ -166,7 +173,7 @@ export function memoryStore(): Store {
       return keysetPage(hits, (m) => [m.sentAt, m.id], options, true);
     },
     async listPendingEvents(channel: string, externalId: string) {
-      return clone(pending.get(externalKey(channel, externalId)) ?? []);
+      return pending.get(externalKey(channel, externalId)) ?? [];
     },
     async listRejected(options: PageOptions = {}) {
       const list = [...rejected].sort((a, b) => byTimeThenId(a.receivedAt, a.id, b.receivedAt, b.id));
@@ -174,9 +181,14 @@ export function memoryStore(): Store {
     },
   };
 
-  function makeTransaction(undo: Array<() => void>): StoreTransaction {
+  // One transaction object serves every transaction (they run one at a time); `undo` is the log of
+  // the running one, and writes outside a transaction are refused.
+  let undo: Array<() => void> = [];
+  let active = false;
+  function makeTransaction(): StoreTransaction {
     // Sets a map entry and remembers how to put the old one back.
     function setWithUndo<K, V>(map: Map<K, V>, key: K, value: V) {
+      if (!active) throw new Error('memoryStore: a write outside its transaction');
       const had = map.has(key);
       const old = map.get(key);
       map.set(key, value);
@@ -195,20 +207,20 @@ export function memoryStore(): Store {
       },
       async insertContact(contact) {
         if (contacts.has(contact.id)) throw new Error(`contact ${contact.id} exists`);
-        setWithUndo(contacts, contact.id, clone(contact));
+        setWithUndo(contacts, contact.id, snapshot(contact));
       },
       async updateContact(contact) {
-        setWithUndo(contacts, contact.id, clone(contact));
+        setWithUndo(contacts, contact.id, snapshot(contact));
       },
       async claimIdentityKeys(contactId, keys) {
         for (const key of keys) setWithUndo(identityOwners, key, contactId);
       },
       async insertConversation(conversation) {
         if (conversations.has(conversation.id)) throw new Error(`conversation ${conversation.id} exists`);
-        setWithUndo(conversations, conversation.id, clone(conversation));
+        setWithUndo(conversations, conversation.id, snapshot(conversation));
       },
       async updateConversation(conversation) {
-        setWithUndo(conversations, conversation.id, clone(conversation));
+        setWithUndo(conversations, conversation.id, snapshot(conversation));
       },
       async claimThreadKeys(conversationId, keys) {
         for (const key of keys) setWithUndo(threadOwners, key, conversationId);
@@ -216,7 +228,7 @@ export function memoryStore(): Store {
       async insertMessage(message) {
         const ext = externalKey(message.channel, message.external.id);
         if (messageByExternal.has(ext)) return false;
-        setWithUndo(messages, message.id, clone(message));
+        setWithUndo(messages, message.id, snapshot(message));
         setWithUndo(messageByExternal, ext, message.id);
         moveInSet(messageSet(message.conversationId), message.id, true);
         return true;
@@ -234,29 +246,30 @@ export function memoryStore(): Store {
           moveInSet(messageSet(old.conversationId), message.id, false);
           moveInSet(messageSet(message.conversationId), message.id, true);
         }
-        setWithUndo(messages, message.id, clone(message));
+        setWithUndo(messages, message.id, snapshot(message));
       },
       async moveMessages(fromConversationId, toConversationId) {
         for (const id of [...(messagesOfConversation.get(fromConversationId) ?? [])]) {
           const m = messages.get(id)!;
-          setWithUndo(messages, id, { ...m, conversationId: toConversationId });
+          setWithUndo(messages, id, freeze({ ...m, conversationId: toConversationId }));
           moveInSet(messageSet(fromConversationId), id, false);
           moveInSet(messageSet(toConversationId), id, true);
         }
       },
       async reassignContact(fromContactId, toContactId) {
         for (const m of messages.values()) {
-          if (m.contactId === fromContactId) setWithUndo(messages, m.id, { ...m, contactId: toContactId });
+          if (m.contactId === fromContactId)
+            setWithUndo(messages, m.id, freeze({ ...m, contactId: toContactId }));
         }
         for (const c of conversations.values()) {
           if (!c.contactIds.includes(fromContactId)) continue;
           const ids = [...new Set(c.contactIds.map((id) => (id === fromContactId ? toContactId : id)))];
-          setWithUndo(conversations, c.id, { ...c, contactIds: ids });
+          setWithUndo(conversations, c.id, freeze({ ...c, contactIds: ids }));
         }
       },
       async addPendingEvent(event) {
         const key = externalKey(event.channel, event.externalId);
-        setWithUndo(pending, key, [...(pending.get(key) ?? []), clone(event)]);
+        setWithUndo(pending, key, [...(pending.get(key) ?? []), snapshot(event)]);
       },
       async deletePendingEvents(channel, externalId) {
         const key = externalKey(channel, externalId);
@@ -267,24 +280,29 @@ export function memoryStore(): Store {
         }
       },
       async insertRejected(entry) {
-        const copy = clone(entry);
+        const copy = snapshot(entry);
         rejected.push(copy);
         undo.push(() => rejected.splice(rejected.lastIndexOf(copy), 1));
       },
     };
   }
 
+  const tx = makeTransaction();
   return {
     ...reader,
     async transaction(fn) {
       if (closed) throw new Error('memoryStore is closed');
       const run = async () => {
-        const undo: Array<() => void> = [];
+        undo = [];
+        active = true;
         try {
-          return await fn(makeTransaction(undo));
+          return await fn(tx);
         } catch (error) {
           for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
           throw error;
+        } finally {
+          active = false;
+          undo = [];
         }
       };
       const result = queue.then(run, run);
@@ -292,7 +310,7 @@ export function memoryStore(): Store {
       return result;
     },
     async insertRejected(entry) {
-      rejected.push(clone(entry));
+      rejected.push(snapshot(entry));
     },
     async close() {
       closed = true;

@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isPayloadTooLargeError, isValidationError } from './errors.js';
+import { createHub } from './hub/hub.js';
+import { normalizeEmail } from './identity/email.js';
+import { normalizeIdentity } from './identity/normalize.js';
+import { normalizePhone } from './identity/phone.js';
+import { memoryStore } from './store/memory.js';
+import { readBody } from './webhook/body.js';
+
+// Hostile input never crashes: every failure is a typed ValidationError. Fixed seed, modest runs in
+// CI; `pnpm fuzz` raises OMNITHREAD_PROPERTY_RUNS.
+const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 200);
+const params = { seed: 4242, numRuns };
+
+function typedOrFine(fn: () => unknown): void {
+  try {
+    fn();
+  } catch (error) {
+    if (!isValidationError(error)) throw error;
+  }
+}
+
+const hostileString = fc.oneof(
+  fc.string({ maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.constantFrom('', '@', '<>', '"\\', '((((((', '[IPv6:::::]', '+', '\u0000', '\ud800', 'a'.repeat(5000)),
+  fc
+    .tuple(fc.string(), fc.constantFrom('@', '<', '>', '(', '"', '\r\n ', '['), fc.string())
+    .map((parts) => parts.join('')),
+);
+
+describe('fuzzing identity normalization', () => {
+  it('normalizeEmail: a typed error or a normalized address, never a crash', () => {
+    fc.assert(
+      fc.property(hostileString, (s) => typedOrFine(() => normalizeEmail(s))),
+      params,
+    );
+  });
+  it('normalizeEmail is idempotent on what it accepts', () => {
+    fc.assert(
+      fc.property(fc.emailAddress(), (address) => {
+        const once = normalizeEmail(address);
+        expect(normalizeEmail(once)).toBe(once);
+      }),
+      params,
+    );
+  });
+  it('normalizePhone: a typed error or E.164, never a crash', () => {
+    fc.assert(
+      fc.property(hostileString, fc.constantFrom(undefined, 'US', 'BR', 'GB', 'IN'), (s, region) =>
+        typedOrFine(() => {
+          const e164 = normalizePhone(s, region as 'US' | undefined);
+          expect(e164).toMatch(/^\+\d{2,17}$/);
+        }),
+      ),
+      params,
+    );
+  });
+  it('normalizeIdentity on any kind and value, even wrong types', () => {
+    const anything = fc.oneof(hostileString, fc.integer(), fc.constant(null), fc.object());
+    fc.assert(
+      fc.property(
+        fc.constantFrom(
+          'email',
+          'phone',
+          'whatsapp',
+          'whatsapp-bsuid',
+          'whatsapp-lid',
+          'x',
+          'messenger',
+          'custom',
+          '',
+        ),
+        anything,
+        (kind, value) => typedOrFine(() => normalizeIdentity({ kind, value } as never)),
+      ),
+      params,
+    );
+  });
+});
+
+describe('fuzzing hub.ingest', () => {
+  it('random and mutated events are refused with a ValidationError or ingested, never crash the hub', async () => {
+    const hub = createHub({ store: memoryStore() });
+    const base = {
+      type: 'message',
+      message: {
+        channel: 'sms',
+        from: { kind: 'phone', value: '+14155550100' },
+        sentAt: '2026-01-01T00:00:00Z',
+        external: { id: 'x' },
+        raw: null,
+      },
+    };
+    const mutated = fc
+      .tuple(
+        fc.constantFrom('type', 'message', 'channel', 'from', 'sentAt', 'external', 'text', 'thread'),
+        fc.anything(),
+      )
+      .map(([key, value]) => {
+        const event: Record<string, unknown> = structuredClone(base);
+        if (key === 'type' || key === 'message') event[key] = value;
+        else (event.message as Record<string, unknown>)[key] = value;
+        return event;
+      });
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.anything(), mutated), async (event) => {
+        try {
+          await hub.ingest(event as never);
+        } catch (error) {
+          if (!isValidationError(error)) throw error;
+        }
+      }),
+      params,
+    );
+    // The hub still works afterwards.
+    const ok = await hub.ingest({
+      ...base,
+      message: { ...base.message, external: { id: 'after-fuzz' } },
+    } as never);
+    expect(ok.type).toBe('message');
+  });
+});
+
+describe('readBody limits', () => {
+  it('refuses a body over the limit, declared or streamed', async () => {
+    const big = new Request('https://x/webhooks/sms', { method: 'POST', body: 'a'.repeat(2048) });
+    await expect(readBody(big, { maxBytes: 1024 })).rejects.toSatisfy(isPayloadTooLargeError);
+    const stream = new ReadableStream({
+      pull(controller) {
+        controller.enqueue(new Uint8Array(600));
+      },
+    });
+    const endless = new Request('https://x/webhooks/sms', {
+      method: 'POST',
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await expect(readBody(endless, { maxBytes: 1024 })).rejects.toThrow(/exceeds the 1024-byte limit/);
+    const small = new Request('https://x/webhooks/sms', { method: 'POST', body: 'héllo' });
+    expect(await readBody(small)).toBe('héllo');
+  });
+});
