@@ -40,8 +40,11 @@ export function resolveSender(
   const rawUserId = str(fields.userId);
   const contact = contactFor(value, rawWaId, rawUserId);
   const phone = validIdentity('whatsapp', rawWaId) ?? validIdentity('whatsapp', contact?.wa_id);
+  // Username users may come with the BSUID in place of the phone (`from` itself).
   const bsuid =
-    validIdentity('whatsapp-bsuid', rawUserId) ?? validIdentity('whatsapp-bsuid', contact?.user_id);
+    validIdentity('whatsapp-bsuid', rawUserId) ??
+    validIdentity('whatsapp-bsuid', rawWaId) ??
+    validIdentity('whatsapp-bsuid', contact?.user_id);
   const primary = phone ?? bsuid;
   if (!primary) return undefined;
   const links: IdentityLink[] = [];
