@@ -20,6 +20,7 @@ export {
   memoryCursorStore,
   oneToOneConversationId,
   parseXPayload,
+  publicAfterPrivate,
   verifyXSignature,
   type XAdapter,
   type XAdapterConfig,

@@ -199,6 +199,22 @@ describe('DM polling (GET /2/dm_events) through twitter-api-v2, intercepted by n
     expect(await cursors.get(MENTIONS_CURSOR)).toBe('1710000000000000011');
   });
 
+  it('hands an item it cannot parse to onRejected with the raw item, and goes on', async () => {
+    const broken = page(['1710000000000000802', '1710000000000000801']);
+    delete (broken.data[0] as Record<string, unknown>).created_at;
+    api().get('/2/dm_events').query(true).reply(200, broken);
+    const rejected: unknown[] = [];
+    const cursors = memoryCursorStore();
+    const c = collector();
+    await adapter({
+      cursorStore: cursors,
+      onRejected: (error, raw) => void rejected.push([error.code, raw]),
+    }).poll(c.emit);
+    expect(c.ids()).toEqual(['1710000000000000801']);
+    expect(rejected).toMatchObject([['WEBHOOK_PARSE', { data: [{ id: '1710000000000000802' }] }]]);
+    expect(await cursors.get(DM_CURSOR)).toBe('1710000000000000802');
+  });
+
   it('listen() polls on an interval until stopped', async () => {
     api()
       .get('/2/dm_events')

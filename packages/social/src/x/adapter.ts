@@ -2,6 +2,7 @@ import {
   type ChannelAdapter,
   ConfigurationError,
   type InboundEvent,
+  isRateLimitedError,
   type Stop,
   type WebhookParseError,
 } from '@omnithread/core';
@@ -166,11 +167,17 @@ export function createXAdapter(config: XAdapterConfig): XAdapter {
       let timer: ReturnType<typeof setTimeout> | undefined;
       let running: Promise<void> = Promise.resolve();
       const round = () => {
+        let delay = pollIntervalMs;
         running = poll(emit)
           .then(() => undefined)
-          .catch(onError)
+          .catch((error: unknown) => {
+            // A rate limit longer than we wait in-process: come back when X says the window resets.
+            if (isRateLimitedError(error) && error.retryAfterMs !== undefined)
+              delay = Math.max(delay, error.retryAfterMs);
+            onError(error);
+          })
           .finally(() => {
-            if (!stopped) timer = setTimeout(round, pollIntervalMs);
+            if (!stopped) timer = setTimeout(round, delay);
           });
       };
       round();
