@@ -129,7 +129,7 @@ describe('end to end through the hub', () => {
     // No interceptor and no network: a send attempt would fail with another error.
     const refused = await hub.reply(conversation.id, { text: 'Are you sure?' }).catch((e) => e);
     expect(isOptedOutError(refused)).toBe(true);
-    expect(refused.message).toMatch(/opted out of sms by sending STOP/);
+    expect(refused.message).toMatch(/opted out of sms \(STOP\)/);
 
     advance(60_000);
     await hub.handle(signedRequest(withBody(inboundSms, 'START', 'SM5ta70000000000000000000000000002')));

@@ -7,6 +7,7 @@ import {
   isOptedOutError,
   isReplyWindowClosedError,
   isValidationError,
+  OptedOutError,
   SendFailedError,
   WebhookParseError,
   WebhookVerificationError,
@@ -193,7 +194,7 @@ describe('hub.reply', () => {
     });
     const error = await hub.reply(first.conversation.id, { text: 'hello?' }).catch((e) => e);
     expect(isOptedOutError(error)).toBe(true);
-    expect(error.message).toMatch(/opted out of sms by sending STOP/);
+    expect(error.message).toMatch(/opted out of sms \(STOP\)/);
     expect(sms.sent).toHaveLength(0);
   });
   it('refuses a free-form reply outside the reply window, and allows a template', async () => {
@@ -228,6 +229,21 @@ describe('hub.reply', () => {
       /No adapter is configured for the fax channel/,
     );
     await expect(hub.reply('cv_missing', { text: 'x' })).rejects.toSatisfy(isNotFoundError);
+  });
+  it('records an opt-out the provider reports on send, and refuses the next reply up front', async () => {
+    const { hub, sms } = setup();
+    const first = await conversationOf(hub, msg('sms', phone('+14155550100'), 9));
+    sms.fail = new OptedOutError('sms', 'Twilio 21610: the recipient unsubscribed');
+    await expect(hub.reply(first.conversation.id, { text: 'x' })).rejects.toSatisfy(isOptedOutError);
+    expect((await hub.contacts.get(first.contact.id)).consent.sms).toMatchObject({
+      optedOut: true,
+      keyword: 'reported by the provider',
+    });
+    delete sms.fail;
+    await expect(hub.reply(first.conversation.id, { text: 'again' })).rejects.toThrow(
+      /opted out of sms \(reported by the provider\)/,
+    );
+    expect(sms.sent).toHaveLength(0);
   });
   it('stores a failed send as failed and rethrows', async () => {
     const { hub, sms } = setup();

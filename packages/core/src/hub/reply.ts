@@ -1,5 +1,6 @@
 import { type ChannelAdapter, mediaAllowed, type OutboundMessage } from '../adapter.js';
 import {
+  isOptedOutError,
   NotFoundError,
   NotSupportedError,
   OptedOutError,
@@ -141,7 +142,7 @@ export async function sendReply(
   if (consent?.optedOut) {
     throw new OptedOutError(
       channel,
-      `${contact.name ?? contact.id} opted out of ${channel}${consent.keyword ? ` by sending ${consent.keyword}` : ''} on ${consent.at}; not sending`,
+      `${contact.name ?? contact.id} opted out of ${channel}${consent.keyword ? ` (${consent.keyword})` : ''} on ${consent.at}; not sending`,
     );
   }
   checkCapabilities(adapter, content);
@@ -261,7 +262,26 @@ export async function sendReply(
         },
       ],
     };
-    await store.transaction((tx) => tx.updateMessage(failed));
+    await store.transaction(async (tx) => {
+      await tx.updateMessage(failed);
+      // The provider says the recipient unsubscribed (Twilio 21610): remember it, so the next reply is refused up front.
+      if (isOptedOutError(error)) {
+        const current = await liveContact(tx, contact.id);
+        if (current && !current.consent[channel]?.optedOut) {
+          const at = engine.now().toISOString();
+          const updated = {
+            ...current,
+            consent: {
+              ...current.consent,
+              [channel]: { optedOut: true, at, keyword: 'reported by the provider' },
+            },
+            updatedAt: at,
+          };
+          await tx.updateContact(updated);
+          emits.push(['contact.consent', { contact: updated, channel, optedOut: true }]);
+        }
+      }
+    });
     emits.push(['status', { message: failed, status: 'failed' }]);
     throw error;
   }
