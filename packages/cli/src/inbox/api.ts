@@ -1,0 +1,164 @@
+import { type Hub, isOmnithreadError, type Message } from '@omnithread/core';
+import type { Outbox } from './outbox.js';
+import { allMessages, messageView, replyStates } from './views.js';
+
+export interface ApiContext {
+  hub: Hub;
+  /** The sandbox outbox; absent in production. */
+  outbox?: Outbox;
+  mode: 'sandbox' | 'production';
+  clock: () => Date;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+
+function errorStatus(error: unknown): number {
+  if (!isOmnithreadError(error)) return 500;
+  switch (error.code) {
+    case 'NOT_FOUND':
+      return 404;
+    case 'VALIDATION':
+    case 'NOT_SUPPORTED':
+      return 400;
+    case 'OPTED_OUT':
+    case 'REPLY_WINDOW_CLOSED':
+      return 409;
+    case 'RATE_LIMITED':
+      return 429;
+    case 'SEND_FAILED':
+      return 502;
+    default:
+      return 500;
+  }
+}
+
+async function body(request: Request): Promise<Record<string, unknown>> {
+  const text = await request.text();
+  if (text.length > 64 * 1024) throw new RangeError('request body too large');
+  const parsed: unknown = text ? JSON.parse(text) : {};
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('expected a JSON object');
+  return parsed as Record<string, unknown>;
+}
+
+const str = (value: unknown, name: string, max = 10_000): string => {
+  if (typeof value !== 'string' || value.trim() === '' || value.length > max)
+    throw new TypeError(`\`${name}\` must be a non-empty string of at most ${max} characters`);
+  return value;
+};
+
+async function lastMessage(hub: Hub, conversationId: string): Promise<Message | undefined> {
+  const messages = await allMessages(hub, conversationId);
+  return messages[messages.length - 1];
+}
+
+/** The JSON API the page talks to. Answers `undefined` for paths that are not its own. */
+export async function handleApi(request: Request, ctx: ApiContext): Promise<Response | undefined> {
+  const url = new URL(request.url);
+  const path = url.pathname;
+  if (!path.startsWith('/api/')) return undefined;
+  const { hub } = ctx;
+  const segments = path.split('/').slice(2).map(decodeURIComponent);
+  const method = request.method;
+  try {
+    if (method === 'GET' && path === '/api/info') {
+      return json(200, {
+        mode: ctx.mode,
+        channels: [...new Set([...hub.adapters.values()].map((a) => a.channel))],
+        outbox: Boolean(ctx.outbox),
+      });
+    }
+    if (method === 'GET' && path === '/api/conversations') {
+      const limit = Math.min(Number(url.searchParams.get('limit') ?? 50) || 50, 200);
+      const cursor = url.searchParams.get('cursor') ?? undefined;
+      const status = url.searchParams.get('status');
+      const page = await hub.conversations.list({
+        limit,
+        ...(cursor ? { cursor } : {}),
+        ...(status === 'open' || status === 'pending' || status === 'closed' ? { status } : {}),
+      });
+      const items = await Promise.all(
+        page.items.map(async (c) => {
+          const contact = c.contactIds[0] ? await hub.contacts.get(c.contactIds[0]).catch(() => undefined) : undefined;
+          const last = await lastMessage(hub, c.id);
+          return {
+            id: c.id,
+            status: c.status,
+            subject: c.subject,
+            channels: c.channels,
+            lastChannel: c.lastChannel,
+            lastMessageAt: c.lastMessageAt,
+            contact: contact ? { id: contact.id, name: contact.name, identities: contact.identities.length } : undefined,
+            preview: last
+              ? { channel: last.channel, direction: last.direction, status: last.status, text: (last.newText ?? last.text).slice(0, 160), call: Boolean(last.call) }
+              : undefined,
+          };
+        }),
+      );
+      return json(200, { items, nextCursor: page.nextCursor });
+    }
+    if (segments[0] === 'conversations' && segments.length === 2 && method === 'GET' && segments[1] !== 'merge') {
+      const conversation = await hub.conversations.get(segments[1]!);
+      const messages = await allMessages(hub, conversation.id);
+      const contacts = await Promise.all(conversation.contactIds.map((id) => hub.contacts.get(id)));
+      return json(200, {
+        conversation,
+        messages: messages.map(messageView),
+        contacts,
+        reply: replyStates(hub, conversation, contacts[0], messages, ctx.clock()),
+      });
+    }
+    if (segments[0] === 'conversations' && segments[2] === 'reply' && method === 'POST') {
+      const input = await body(request);
+      const text = str(input.text, 'text');
+      const channel = input.channel === undefined || input.channel === '' ? undefined : str(input.channel, 'channel', 64);
+      const message = await hub.reply(segments[1]!, { text }, channel ? { channel } : {});
+      return json(201, { message: messageView(message) });
+    }
+    if (segments[0] === 'conversations' && segments[2] === 'status' && method === 'POST') {
+      const input = await body(request);
+      const status = input.status;
+      if (status !== 'open' && status !== 'pending' && status !== 'closed') throw new TypeError('`status` must be open, pending or closed');
+      return json(200, { conversation: await hub.conversations.setStatus(segments[1]!, status) });
+    }
+    if (path === '/api/conversations/merge' && method === 'POST') {
+      const input = await body(request);
+      return json(200, { conversation: await hub.conversations.merge(str(input.a, 'a', 200), str(input.b, 'b', 200)) });
+    }
+    if (path === '/api/contacts' && method === 'GET') {
+      const page = await hub.contacts.list({ limit: 200 });
+      return json(200, { items: page.items, nextCursor: page.nextCursor });
+    }
+    if (path === '/api/contacts/merge' && method === 'POST') {
+      const input = await body(request);
+      return json(200, { contact: await hub.contacts.merge(str(input.a, 'a', 200), str(input.b, 'b', 200)) });
+    }
+    if (segments[0] === 'contacts' && segments.length === 2 && method === 'GET') {
+      const contact = await hub.contacts.get(segments[1]!);
+      const conversations = await hub.conversations.list({ contactId: contact.id, limit: 50 });
+      return json(200, { contact, conversations: conversations.items });
+    }
+    if (path === '/api/search' && method === 'GET') {
+      const q = (url.searchParams.get('q') ?? '').trim().slice(0, 200);
+      if (!q) return json(200, { items: [] });
+      const page = await hub.messages.search(q, { limit: 50 });
+      return json(200, { items: page.items.map(messageView) });
+    }
+    if (path === '/api/outbox' && method === 'GET') {
+      return json(200, { enabled: Boolean(ctx.outbox), items: ctx.outbox?.list() ?? [] });
+    }
+    if (path === '/api/rejected' && method === 'GET') {
+      const page = await hub.rejected.list({ limit: 100 });
+      return json(200, { items: page.items.map(({ raw: _raw, ...rest }) => rest) });
+    }
+    return json(404, { error: { code: 'NOT_FOUND', message: `no API route ${method} ${path}` } });
+  } catch (error) {
+    const status = error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError ? 400 : errorStatus(error);
+    if (status === 500) console.error('[omnithread/inbox] API error', error);
+    const code = isOmnithreadError(error) ? error.code : status === 400 ? 'BAD_REQUEST' : 'INTERNAL';
+    return json(status, { error: { code, message: status === 500 ? 'internal error' : (error as Error).message } });
+  }
+}

@@ -1,0 +1,126 @@
+import { memoryStore } from '@omnithread/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandboxInbox, type RunningInbox } from './inbox.js';
+import { MAYA, TRANSCRIPT_WORD } from './journey.js';
+import { SANDBOX } from './sandbox-config.js';
+import { twilioFormRequest } from './signed.js';
+
+let inbox: RunningInbox;
+let conversationId: string;
+let contactId: string;
+
+beforeAll(async () => {
+  inbox = await startSandboxInbox({ store: memoryStore() });
+  const result = await inbox.playJourney();
+  conversationId = result.conversationId;
+  contactId = result.contactId;
+});
+afterAll(async () => {
+  await inbox?.close();
+});
+
+const get = async (path: string) => {
+  const response = await fetch(`${inbox.url}${path}`);
+  return { status: response.status, body: (await response.json()) as any };
+};
+const post = async (path: string, body: unknown) => {
+  const response = await fetch(`${inbox.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as any };
+};
+
+describe('the inbox server', () => {
+  it('serves the page with a strict content security policy', async () => {
+    const page = await fetch(`${inbox.url}/`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await page.text()).toContain('<script src="/app.js"></script>');
+    const script = await fetch(`${inbox.url}/app.js`);
+    expect(await script.text()).toContain('/api/conversations');
+  });
+
+  it('lists conversations by last activity with the contact and the channels used', async () => {
+    const { body } = await get('/api/conversations');
+    const times = body.items.map((c: { lastMessageAt: string }) => c.lastMessageAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const maya = body.items.find((c: { id: string }) => c.id === conversationId);
+    expect(maya.contact.name).toBe(MAYA.name);
+    expect(maya.channels).toEqual(['email', 'sms', 'whatsapp', 'voice', 'x', 'messenger']);
+  });
+
+  it("shows one conversation with reply states: SMS opted out, WhatsApp's window open", async () => {
+    const { body } = await get(`/api/conversations/${conversationId}`);
+    expect(body.messages.every((m: { raw?: unknown }) => m.raw === undefined)).toBe(true);
+    const sms = body.reply.channels.find((s: { channel: string }) => s.channel === 'sms');
+    expect(sms).toMatchObject({ available: false, optedOut: { keyword: 'STOP' } });
+    const whatsapp = body.reply.channels.find((s: { channel: string }) => s.channel === 'whatsapp');
+    expect(whatsapp.window.open).toBe(true);
+    expect(body.reply.defaultChannel).toBe('whatsapp');
+    expect(body.reply.channels.some((s: { channel: string }) => s.channel === 'voice')).toBe(false);
+  });
+
+  it('refuses a reply to an opted-out channel and sends one on the last channel to the outbox', async () => {
+    const refused = await post(`/api/conversations/${conversationId}/reply`, { text: 'hello', channel: 'sms' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe('OPTED_OUT');
+    const sent = await post(`/api/conversations/${conversationId}/reply`, { text: 'A new pole section ships today.' });
+    expect(sent.status).toBe(201);
+    expect(sent.body.message).toMatchObject({ channel: 'whatsapp', direction: 'outbound', status: 'sent' });
+    const { body } = await get('/api/outbox');
+    expect(body.items[0]).toMatchObject({ channel: 'whatsapp', text: 'A new pole section ships today.', to: [{ kind: 'whatsapp', value: MAYA.waId }] });
+  });
+
+  it('finds the call by a word of its transcript', async () => {
+    const { body } = await get(`/api/search?q=${TRANSCRIPT_WORD}`);
+    expect(body.items.map((m: { channel: string }) => m.channel)).toEqual(['voice']);
+    expect(body.items[0].conversationId).toBe(conversationId);
+  });
+
+  it('merges the Instagram contact into the customer', async () => {
+    const { body: contacts } = await get('/api/contacts');
+    const ig = contacts.items.find((c: { identities: Array<{ kind: string }> }) => c.identities.some((i) => i.kind === 'instagram'));
+    const merged = await post('/api/contacts/merge', { a: contactId, b: ig.id });
+    expect(merged.status).toBe(200);
+    expect(merged.body.contact.identities.map((i: { kind: string }) => i.kind)).toContain('instagram');
+    const { body } = await get(`/api/contacts/${contactId}`);
+    expect(body.conversations).toHaveLength(2);
+  });
+
+  it('takes signed webhooks over HTTP, refuses unsigned ones, and pushes new messages as server-sent events', async () => {
+    const events = await fetch(`${inbox.url}/events`);
+    const reader = events.body!.getReader();
+    const signed = twilioFormRequest(`${inbox.url}/webhooks/sms`, {
+      MessageSid: 'SM11112222333344445555666677778888',
+      SmsSid: 'SM11112222333344445555666677778888',
+      AccountSid: SANDBOX.twilio.accountSid,
+      From: '+14155550999',
+      To: SANDBOX.twilio.number,
+      Body: 'Is the Ridgeline tent waterproof?',
+      NumMedia: '0',
+      ApiVersion: '2010-04-01',
+    });
+    const ok = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: await signed.text() });
+    expect(ok.status).toBe(200);
+    let seen = '';
+    while (!seen.includes('event: message')) {
+      const { value } = await reader.read();
+      seen += new TextDecoder().decode(value);
+    }
+    expect(seen).toContain('"channel":"sms"');
+    await reader.cancel();
+    const forged = await fetch(`${inbox.url}/webhooks/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'AAAA' },
+      body: 'MessageSid=SM0&From=%2B14155550999&Body=fake',
+    });
+    expect(forged.status).toBe(401);
+  });
+
+  it('answers API errors as JSON with a code', async () => {
+    expect((await get('/api/conversations/cv_missing')).status).toBe(404);
+    expect((await post(`/api/conversations/${conversationId}/reply`, { text: '' })).status).toBe(400);
+  });
+});
