@@ -1,8 +1,8 @@
 import { isConfigurationError, isNotSupportedError } from '@omnithread/core';
 import { adapterConformanceCases } from '@omnithread/core/testing';
 import { describe, expect, it } from 'vitest';
-import { AUTH_TOKEN, CALL_SID, callStatus, signed, transcription, URL_ } from '../test/twilio.js';
 import { createVoiceAdapter } from './adapter.js';
+import { AUTH_TOKEN, CALL_SID, callStatus, signed, transcription, URL_ } from './test-helpers.js';
 import { parseVoiceWebhook } from './webhook/parse.js';
 
 const clock = () => new Date('2026-03-02T15:10:00.000Z');

@@ -28,7 +28,10 @@ const DESCRIPTIONS: Record<TranscriptFormat, string> = {
 };
 
 export interface VoiceImporterOptions
-  extends Omit<TranscriptOptions, 'from' | 'to' | 'startedAt' | 'callId'> {}
+  extends Omit<TranscriptOptions, 'from' | 'to' | 'startedAt' | 'callId'> {
+  /** Largest file read; bigger ones are reported as rejected. Default `MAX_TRANSCRIPT_BYTES`. */
+  maxBytes?: number;
+}
 
 async function* readOne(
   format: TranscriptFormat,

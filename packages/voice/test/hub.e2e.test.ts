@@ -1,7 +1,7 @@
 import { createHub, memoryStore } from '@omnithread/core';
 import { describe, expect, it } from 'vitest';
 import { createVoiceAdapter, parseTranscript } from '../src/index.js';
-import { AUTH_TOKEN, CALL_SID, callStatus, signed, transcription } from './twilio.js';
+import { AUTH_TOKEN, CALL_SID, callStatus, signed, transcription } from '../src/test-helpers.js';
 
 const email = {
   type: 'message' as const,
