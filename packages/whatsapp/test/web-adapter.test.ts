@@ -290,6 +290,36 @@ describe('whatsapp-web.js identities and groups through the hub', () => {
   });
 });
 
+describe('whatsapp-web.js replies through the hub', () => {
+  it('a reply sent by hub.reply is stored once, although the client echoes it as message_create', async () => {
+    const client = new FakeClient();
+    const hub = createHub({ store: memoryStore(), adapters: [createWhatsAppWebAdapter({ client })] });
+    const stop = await hub.listen();
+    client.emit('message', fakeMessage({ id: '3EB0Q', from: CUSTOMER, to: ME, body: 'open today?' }));
+    await settle();
+    const conversation = (await hub.conversations.list()).items[0]!;
+    const reply = await hub.reply(conversation.id, { text: 'until 6 pm' });
+    await settle();
+    client.emit('message_ack', fakeMessage({ id: '3EB0SENT1', fromMe: true, from: ME, to: CUSTOMER }), 3);
+    // A message typed on the phone itself is still picked up.
+    client.emit(
+      'message_create',
+      fakeMessage({ id: '3EB0PHONE', fromMe: true, from: ME, to: CUSTOMER, body: 'see you' }),
+    );
+    await settle();
+    await stop();
+    const messages = (await hub.conversations.messages(conversation.id)).items;
+    // Stored once each (sorted: the fake messages carry fixed timestamps, the reply the hub's clock).
+    expect(messages.map((m) => `${m.direction}:${m.text}`).sort()).toEqual([
+      'inbound:open today?',
+      'outbound:see you',
+      'outbound:until 6 pm',
+    ]);
+    expect(reply.external.id).toBe(`true_${CUSTOMER}_3EB0SENT1`);
+    expect((await hub.messages.get(reply.id)).status).toBe('read');
+  });
+});
+
 describe('whatsapp-web.js send()', () => {
   const base = { id: 'msg_1', conversationId: 'cv', channel: 'whatsapp', attachments: [], threadKeys: [] };
   it('sends text, quoting the customer message when asked', async () => {

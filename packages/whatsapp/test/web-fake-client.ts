@@ -17,6 +17,17 @@ export class FakeClient extends EventEmitter {
   ): Promise<WebMessageLike> {
     this.sent.push({ chatId, content, options });
     const stanza = `3EB0SENT${++this.counter}`;
+    const created = fakeMessage({
+      id: stanza,
+      fromMe: true,
+      from: '15550001111@c.us',
+      to: chatId,
+      body: typeof content === 'string' ? content : '',
+      ack: 0,
+    });
+    // Like the library, the own message is announced before sendMessage resolves.
+    this.emit('message_create', created);
+    await new Promise((resolve) => setImmediate(resolve));
     return fakeMessage({
       id: stanza,
       fromMe: true,

@@ -27,8 +27,10 @@ import type {
   WebClientLike,
   WebListener,
   WebMessageLike,
+  WebMessageMedia,
   WebMessageMediaConstructor,
   WebReactionLike,
+  WebSendOptions,
 } from './types.js';
 
 export interface WhatsAppWebConfig {
@@ -63,6 +65,7 @@ function recentSet(limit: number) {
   const seen = new Set<string>();
   return {
     /** True when the key is new (and remembers it). */
+    has: (key: string) => seen.has(key),
     add(key: string): boolean {
       if (seen.has(key)) return false;
       seen.add(key);
@@ -112,6 +115,10 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
     now: clock,
   };
   const seen = recentSet(config.dedupWindow ?? 10_000);
+  // Our own sends come back as `message_create` (fromMe) while sendMessage is still running. The hub
+  // stores them as replies already, so they must not be ingested again as messages sent from the phone.
+  const inflight = new Set<Promise<unknown>>();
+  const ownSends = recentSet(config.dedupWindow ?? 10_000);
   const linked = new Set<string>();
   let MediaClass = config.MessageMedia;
 
@@ -164,7 +171,10 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
   }
 
   async function onMessage(msg: WebMessageLike): Promise<InboundEvent[]> {
-    if (!msg?.id?._serialized || !seen.add(msg.id._serialized)) return [];
+    if (!msg?.id?._serialized) return [];
+    if (msg.fromMe && inflight.size > 0) await Promise.allSettled([...inflight]);
+    if (msg.fromMe && ownSends.has(msg.id._serialized)) return [];
+    if (!seen.add(msg.id._serialized)) return [];
     const events = await mapWebMessage(msg, ctx);
     const first = events[0];
     if (first?.type !== 'message' || first.message.direction !== 'inbound') return events;
@@ -229,7 +239,12 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
           ? { quotedMessageId: message.replyToExternalId }
           : {};
       const sent: WebMessageLike[] = [];
-      try {
+      const sendOne = async (content: string | WebMessageMedia, options: WebSendOptions) => {
+        const result = await client.sendMessage(chatId, content, options);
+        if (result?.id?._serialized) ownSends.add(result.id._serialized);
+        sent.push(result);
+      };
+      const deliver = async () => {
         let text = message.text;
         for (const attachment of message.attachments) {
           if (!attachment.content) {
@@ -245,18 +260,23 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
             attachment.filename ?? null,
             attachment.size >= 0 ? attachment.size : null,
           );
-          sent.push(
-            await client.sendMessage(chatId, media, { ...quote, ...(text ? { caption: text } : {}) }),
-          );
+          await sendOne(media, { ...quote, ...(text ? { caption: text } : {}) });
           text = '';
         }
-        if (text) sent.push(await client.sendMessage(chatId, text, quote));
+        if (text) await sendOne(text, quote);
+      };
+      const work = deliver();
+      inflight.add(work);
+      try {
+        await work;
       } catch (error) {
         if (error instanceof NotSupportedError) throw error;
         throw new SendFailedError(
           `whatsapp-web.js send failed: ${error instanceof Error ? error.message : String(error)}`,
           { cause: error, retryable: true },
         );
+      } finally {
+        inflight.delete(work);
       }
       const first = sent[0];
       if (!first) throw new ValidationError('Nothing to send: no text or attachment', { path: 'text' });
