@@ -105,3 +105,22 @@ export function cueTurns(
   }
   return turns;
 }
+
+const NAME_PREFIX = /^([^:<>[\]\n]{1,40}?):\s+(?=\S)/;
+
+/**
+ * Zoom-style captions write the speaker as a `Name: ` prefix instead of a voice span. A prefix is
+ * only read as a speaker when most unlabeled turns carry one (so a lone "Note: …" stays text), and
+ * then only on turns without a voice.
+ */
+export function applyNamePrefixes(turns: RawTurn[]): void {
+  const unlabeled = turns.filter((t) => t.label === undefined);
+  if (unlabeled.length === 0) return;
+  const prefixed = unlabeled.filter((t) => NAME_PREFIX.test(t.text));
+  if (prefixed.length < Math.max(2, Math.ceil(unlabeled.length * 0.8))) return;
+  for (const turn of prefixed) {
+    const m = NAME_PREFIX.exec(turn.text)!;
+    turn.label = m[1]!.trim();
+    turn.text = turn.text.slice(m[0].length);
+  }
+}

@@ -282,3 +282,24 @@ describe('generic voice JSON', () => {
     expect(message.warnings.some((w) => w.includes('pass `from`'))).toBe(true);
   });
 });
+
+describe('Zoom-style "Name: text" captions', () => {
+  it('reads the prefix as the speaker when most cues carry one', () => {
+    const vtt =
+      'WEBVTT\n\n1\n00:00:01.000 --> 00:00:02.000\nSam Lee: Acme support.\n\n2\n00:00:02.500 --> 00:00:04.000\nJane Doe: Hi, about my order.\n\n3\n00:00:04.500 --> 00:00:05.000\nSam Lee: Sure: which one?\n';
+    const message = messageOf(
+      parseTranscript(vtt, { startedAt, speakers: { 'Sam Lee': 'agent', 'Jane Doe': 'customer' } }),
+    );
+    expect(message.text).toBe('Agent: Acme support.\nCustomer: Hi, about my order.\nAgent: Sure: which one?');
+  });
+
+  it('leaves a lone "Note: …" line as text', () => {
+    const srt =
+      '1\n00:00:01,000 --> 00:00:02,000\nNote: this is text.\n\n2\n00:00:02,000 --> 00:00:03,000\nHello there.\n';
+    const message = messageOf(parseTranscript(srt, { startedAt }));
+    expect(message.transcript!.turns.map((t) => [t.speakerLabel, t.text])).toEqual([
+      [undefined, 'Note: this is text.'],
+      [undefined, 'Hello there.'],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import type { ParsedCall, RawTurn } from '../types.js';
-import { blocks, cueTurns, parseTiming, voiceOf } from './cues.js';
+import { applyNamePrefixes, blocks, cueTurns, parseTiming, voiceOf } from './cues.js';
 import { FormatError } from './util.js';
 
 /**
@@ -37,6 +37,7 @@ export function parseSrt(text: string): ParsedCall {
     cues++;
     turns.push(...cueTurns(block.slice(timingAt + 1), timing, speakerOf));
   }
+  applyNamePrefixes(turns);
   if (cues === 0) throw new FormatError('not SRT: no cue with a `-->` timing line');
   if (skipped) warnings.push(`${skipped} SRT block(s) without a valid timing line skipped`);
   return { source: 'srt', turns, warnings };

@@ -1,5 +1,5 @@
 import type { ParsedCall, RawTurn } from '../types.js';
-import { blocks, cueTurns, parseTiming, voiceOf } from './cues.js';
+import { applyNamePrefixes, blocks, cueTurns, parseTiming, voiceOf } from './cues.js';
 import { FormatError } from './util.js';
 
 /**
@@ -41,6 +41,7 @@ export function parseVtt(text: string): ParsedCall {
       }),
     );
   }
+  applyNamePrefixes(turns);
   if (skipped) warnings.push(`${skipped} WebVTT block(s) without a valid timing line skipped`);
   return { source: 'vtt', turns, warnings };
 }

@@ -6,7 +6,7 @@ import {
   parseTwilioRecordingTranscription,
   parseTwilioTranscript,
 } from '../formats/twilio-transcript.js';
-import { FormatError, isObj, type Obj, str } from '../formats/util.js';
+import { FormatError, isObj, num, type Obj, str } from '../formats/util.js';
 import { redactionEnabled } from '../redact.js';
 import type { ParsedCall, TranscriptOptions } from '../types.js';
 
@@ -110,15 +110,14 @@ function callEvents(p: Record<string, unknown>, options: WebhookParseOptions, ra
     );
   const business = direction === 'inbound' ? to : from;
   const status = str(p.CallStatus);
-  const durationSeconds = Number(str(p.CallDuration) ?? str(p.Duration));
+  // CallDuration (seconds) comes with the `completed` status only.
+  const durationSeconds = num(p.CallDuration);
   const recordingUrl = str(p.RecordingUrl);
   const call = {
     callId: callSid,
     startedAt: at,
     ...(status ? { status } : {}),
-    ...(Number.isFinite(durationSeconds) && str(p.CallDuration) !== undefined
-      ? { durationMs: durationSeconds * 1000 }
-      : {}),
+    ...(durationSeconds !== undefined && durationSeconds >= 0 ? { durationMs: durationSeconds * 1000 } : {}),
     ...(recordingUrl ? { recordingUrl } : {}),
   };
   const metadata: Record<string, string> = { twilioDirection };
