@@ -84,6 +84,12 @@ describe('WhatsApp Cloud send()', () => {
     });
   });
 
+  it('answers from the business number the customer wrote to (the conversation endpoint)', async () => {
+    const { adapter, calls } = setup([accepted('wamid.EP')]);
+    await adapter.send(outbound({ endpoint: '998877665544' }), context(1));
+    expect(calls[0]!.url).toBe('https://graph.facebook.com/v24.0/998877665544/messages');
+  });
+
   it('quotes the customer message (context.message_id) when quoteReplies is on', async () => {
     const { adapter, calls } = setup([accepted('wamid.OUT2')], { quoteReplies: true });
     await adapter.send(outbound({ replyToExternalId: 'wamid.IN' }), context(1));

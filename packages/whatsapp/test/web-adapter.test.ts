@@ -264,13 +264,22 @@ describe('whatsapp-web.js identities and groups through the hub', () => {
       }),
     );
     await settle();
+    // The agent's answer goes to the group, not privately to the member who wrote last.
+    await hub.reply((await hub.conversations.list()).items[0]!.id, { text: 'welcome both' });
+    expect(client.sent.at(-1)).toMatchObject({ chatId: GROUP, content: 'welcome both' });
+    await settle();
     await stop();
     const conversations = (await hub.conversations.list()).items;
     expect(conversations).toHaveLength(1);
     expect(conversations[0]!.threadKeys).toContain('whatsapp-group:120363025246125486');
     expect(conversations[0]!.contactIds).toHaveLength(2);
     const messages = (await hub.conversations.messages(conversations[0]!.id)).items;
-    expect(messages.map((m) => m.from.value).sort()).toEqual(['14155550100', '14155550101']);
+    expect(
+      messages
+        .filter((m) => m.direction === 'inbound')
+        .map((m) => m.from.value)
+        .sort(),
+    ).toEqual(['14155550100', '14155550101']);
   });
 
   it('a replay after a restart (new adapter, same messages) is deduplicated by the hub on external.id', async () => {

@@ -141,9 +141,9 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
   const parse = (raw: unknown, receivedAt?: string): InboundEvent[] =>
     parseCloudWebhook(raw, receivedAt ? { channel, receivedAt } : { channel });
 
-  async function post(to: Identity, body: Record<string, unknown>) {
+  async function post(to: Identity, body: Record<string, unknown>, from = phoneNumberId) {
     const answer = obj(
-      await graph.postJson(`${encodeURIComponent(phoneNumberId)}/messages`, {
+      await graph.postJson(`${encodeURIComponent(from)}/messages`, {
         messaging_product: 'whatsapp',
         recipient_type: 'individual',
         ...recipientFields(to),
@@ -221,9 +221,11 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
       if (!to) throw new ValidationError('A WhatsApp send needs a recipient', { path: 'to' });
       const now = context?.now ?? clock();
       const common: Record<string, unknown> = { biz_opaque_callback_data: message.id };
+      // Answer from the number the customer wrote to (a business may have several), else the configured one.
+      const from = message.endpoint && /^\d{1,32}$/.test(message.endpoint) ? message.endpoint : phoneNumberId;
       if (message.template) {
         const template = templateObject(message.template);
-        return result([await post(to, { ...common, type: 'template', template })], now, {
+        return result([await post(to, { ...common, type: 'template', template }, from)], now, {
           template: message.template.name,
         });
       }
@@ -243,18 +245,20 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
       const captionable =
         message.attachments[0] && CAPTIONED.has(mediaKind(message.attachments[0].contentType));
       if (text && (!captionable || text.length > 1024)) {
-        sent.push(await post(to, { ...common, type: 'text', text: { body: text, preview_url: false } }));
+        sent.push(
+          await post(to, { ...common, type: 'text', text: { body: text, preview_url: false } }, from),
+        );
         text = '';
       }
       for (const [i, attachment] of message.attachments.entries()) {
         const uploaded =
           !attachment.providerId && attachment.content
-            ? await uploadMedia(graph, phoneNumberId, attachment)
+            ? await uploadMedia(graph, from, attachment)
             : undefined;
         const kind = mediaKind(attachment.contentType);
         const caption = i === 0 && text ? text : attachment.caption;
         sent.push(
-          await post(to, { ...common, type: kind, [kind]: mediaObject(attachment, uploaded, caption) }),
+          await post(to, { ...common, type: kind, [kind]: mediaObject(attachment, uploaded, caption) }, from),
         );
       }
       if (sent.length === 0)

@@ -226,7 +226,9 @@ export function createWhatsAppWebAdapter(config: WhatsAppWebConfig): WhatsAppWeb
     async send(message: OutboundMessage): Promise<SendResult> {
       const to = message.to[0];
       if (!to) throw new ValidationError('A WhatsApp send needs a recipient', { path: 'to' });
-      const chatId = jidOfIdentity(to);
+      // A group conversation is answered in the group, not privately to the member who wrote last.
+      const group = message.threadKeys.find((k) => k.startsWith('whatsapp-group:'));
+      const chatId = group ? `${group.slice('whatsapp-group:'.length)}@g.us` : jidOfIdentity(to);
       if (!chatId)
         throw new NotSupportedError('send.recipient', `whatsapp-web.js cannot send to a ${to.kind} identity`);
       if (message.template)
