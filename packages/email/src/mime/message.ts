@@ -145,7 +145,7 @@ export function toInboundMessage(email: ParsedEmail, options: ToMessageOptions =
     warnings,
     metadata,
     trust: trust.trust,
-    raw: email.raw ?? email,
+    raw: email.raw ?? email.payload ?? email,
   };
   if (trust.reason) metadata.trust = trust.reason;
   if (author.name) message.fromName = author.name;

@@ -52,6 +52,8 @@ export interface ParsedEmail {
   /** When the message reached us, if the source knows (mbox `From ` line, IMAP INTERNALDATE). */
   receivedAt?: string;
   raw?: RawMime;
+  /** The provider payload it was read from (inbound webhooks), kept as the message's raw. */
+  payload?: unknown;
 }
 
 export type EmailWarningCode =

@@ -1,0 +1,123 @@
+import {
+  type AdapterResult,
+  type InboundEvent,
+  WebhookParseError,
+  WebhookVerificationError,
+} from '@omnithread/core';
+import { type ToMessageOptions, toInboundMessage } from '../mime/message.js';
+import { type ParseMimeOptions, parseMime } from '../mime/parse.js';
+import type { ParsedEmail } from '../mime/types.js';
+import { readBytes, readForm } from './body.js';
+import { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './parse.js';
+import { isPostmarkInbound } from './payloads.js';
+import {
+  type BasicAuthCredentials,
+  TokenCache,
+  verifyBasicAuth,
+  verifyMailgunSignature,
+  verifyQueryToken,
+} from './verify.js';
+
+export type InboundProvider = 'sendgrid' | 'mailgun' | 'postmark';
+
+/** Webhook settings per provider. A provider with no settings is refused (401). */
+export interface InboundWebhookConfig {
+  /**
+   * SendGrid Inbound Parse has no signature: put basic-auth credentials in the webhook URL
+   * (`https://user:pass@example.com/webhooks/email/sendgrid`) and/or a `?token=` secret.
+   */
+  sendgrid?: { basicAuth?: BasicAuthCredentials; token?: string };
+  /** Mailgun routes: the HTTP webhook signing key; stale timestamps and reused tokens are refused. */
+  mailgun?: { signingKey: string; toleranceSeconds?: number };
+  /** Postmark inbound: basic-auth credentials in the webhook URL, and/or a `?token=` secret. */
+  postmark?: { basicAuth?: BasicAuthCredentials; token?: string };
+  /** Provider for requests to the bare route (`/webhooks/email`). */
+  defaultProvider?: InboundProvider;
+  /** Largest body accepted. Default 30 MiB (SendGrid's limit). */
+  maxBodyBytes?: number;
+}
+
+export interface HandleOptions extends ToMessageOptions, ParseMimeOptions {
+  now?: () => Date;
+}
+
+function providerOf(request: Request, config: InboundWebhookConfig): InboundProvider {
+  const segments = new URL(request.url).pathname.split('/').filter(Boolean);
+  const last = segments.at(-1);
+  if (last === 'sendgrid' || last === 'mailgun' || last === 'postmark') return last;
+  // Mailgun's raw-MIME routes end with "mime": /webhooks/email/mailgun/mime.
+  if (last === 'mime' && segments.at(-2) === 'mailgun') return 'mailgun';
+  if (config.defaultProvider) return config.defaultProvider;
+  throw new WebhookVerificationError(
+    'No inbound email provider in the webhook path (…/sendgrid, …/mailgun, …/postmark)',
+  );
+}
+
+function checkSecrets(
+  request: Request,
+  settings: { basicAuth?: BasicAuthCredentials; token?: string } | undefined,
+  name: string,
+): void {
+  if (!settings || (!settings.basicAuth && !settings.token)) {
+    throw new WebhookVerificationError(
+      `${name} inbound webhooks are not configured (set basicAuth or token)`,
+    );
+  }
+  if (settings.basicAuth) verifyBasicAuth(request, settings.basicAuth);
+  if (settings.token) verifyQueryToken(request, settings.token);
+}
+
+/**
+ * Creates the inbound-webhook handler: it verifies first (basic auth / token / Mailgun HMAC), then
+ * reads the bounded body, then parses: raw MIME when the provider posted it (SendGrid "send raw",
+ * Mailgun `…/mime` routes, Postmark `RawEmail`), else the provider's parsed fields.
+ */
+export function inboundWebhookHandler(config: InboundWebhookConfig, options: HandleOptions = {}) {
+  const seen = new TokenCache();
+  const maxBytes = config.maxBodyBytes ?? 30 * 1024 * 1024;
+  return async function handle(request: Request): Promise<AdapterResult> {
+    const provider = providerOf(request, config);
+    if (provider === 'sendgrid') checkSecrets(request, config.sendgrid, 'SendGrid');
+    if (provider === 'postmark') checkSecrets(request, config.postmark, 'Postmark');
+    if (provider === 'mailgun' && !config.mailgun)
+      throw new WebhookVerificationError('Mailgun inbound webhooks are not configured');
+    const bytes = await readBytes(request, maxBytes);
+    const contentType = request.headers.get('content-type') ?? '';
+    let payload: unknown;
+    if (provider === 'postmark') {
+      try {
+        payload = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (error) {
+        throw new WebhookParseError('Postmark inbound body is not JSON', {
+          raw: new TextDecoder().decode(bytes),
+          cause: error,
+        });
+      }
+      if (!isPostmarkInbound(payload))
+        throw new WebhookParseError('Not a Postmark inbound message', { raw: payload });
+    } else {
+      const form = await readForm(provider, bytes, contentType);
+      if (provider === 'mailgun') {
+        const mailgun = config.mailgun!;
+        const verify: Parameters<typeof verifyMailgunSignature>[1] = { signingKey: mailgun.signingKey, seen };
+        if (mailgun.toleranceSeconds !== undefined) verify.toleranceSeconds = mailgun.toleranceSeconds;
+        if (options.now) verify.now = options.now();
+        verifyMailgunSignature(form.fields, verify);
+      }
+      payload = form;
+    }
+    const raw = rawMimeOf(payload);
+    let parsed: ParsedEmail;
+    if (raw !== undefined) parsed = await parseMime(raw, options);
+    else if (provider === 'postmark')
+      parsed = postmarkToParsed(payload as Parameters<typeof postmarkToParsed>[0]);
+    else if (provider === 'sendgrid')
+      parsed = sendgridToParsed(payload as Parameters<typeof sendgridToParsed>[0]);
+    else parsed = mailgunToParsed(payload as Parameters<typeof mailgunToParsed>[0]);
+    const events: InboundEvent[] = [{ type: 'message', message: toInboundMessage(parsed, options) }];
+    return {
+      response: new Response('ok', { status: 200, headers: { 'content-type': 'text/plain' } }),
+      events,
+    };
+  };
+}

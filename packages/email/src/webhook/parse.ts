@@ -1,0 +1,178 @@
+import { createHash } from 'node:crypto';
+import { WebhookParseError } from '@omnithread/core';
+import { decodeEncodedWords, parseAddressList, parseHeaderBlock } from '../mime/headers.js';
+import { normalizeMessageId, parseIdList } from '../mime/ids.js';
+import type { EmailAddress, ParsedAttachment, ParsedEmail } from '../mime/types.js';
+import type { InboundFormPayload, PostmarkInbound, WebhookFile } from './payloads.js';
+
+type Header = { key: string; value: string };
+
+function attachment(
+  contentType: string,
+  base64: string,
+  filename?: string,
+  contentId?: string,
+): ParsedAttachment {
+  const bytes = Buffer.from(base64, 'base64');
+  const out: ParsedAttachment = {
+    contentType: contentType || 'application/octet-stream',
+    size: bytes.length,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    content: base64,
+  };
+  if (filename) out.filename = filename;
+  if (contentId) out.contentId = normalizeMessageId(contentId);
+  return out;
+}
+
+function build(
+  payload: unknown,
+  headers: Header[],
+  parts: {
+    from?: string;
+    to?: string;
+    cc?: string;
+    subject?: string;
+    text?: string;
+    html?: string;
+    date?: string;
+  },
+  attachments: ParsedAttachment[],
+): ParsedEmail {
+  const header = (key: string) => headers.find((h) => h.key === key)?.value;
+  const email: ParsedEmail = {
+    type: 'parsed-email',
+    headers,
+    replyTo: parseAddressList(header('reply-to')),
+    to: parseAddressList(parts.to ?? header('to')),
+    cc: parseAddressList(parts.cc ?? header('cc')),
+    inReplyTo: parseIdList(header('in-reply-to')),
+    references: parseIdList(header('references')),
+    attachments,
+    warnings: [],
+    size: JSON.stringify(payload).length,
+    payload,
+  };
+  const from: EmailAddress | undefined = parseAddressList(parts.from ?? header('from'))[0];
+  if (from) email.from = from;
+  else email.warnings.push('missing-from: no usable From address');
+  const subject =
+    parts.subject ?? (header('subject') !== undefined ? decodeEncodedWords(header('subject')!) : undefined);
+  if (subject !== undefined) email.subject = subject;
+  const messageId = normalizeMessageId(header('message-id') ?? '');
+  if (messageId) email.messageId = messageId;
+  else email.warnings.push('missing-message-id: a synthetic id is derived from the content');
+  const date = parts.date ?? header('date');
+  if (date) email.date = date;
+  if (parts.text !== undefined) email.text = parts.text;
+  if (parts.html !== undefined) email.html = parts.html;
+  return email;
+}
+
+function filesToAttachments(
+  files: WebhookFile[],
+  info: Record<string, { filename?: string; name?: string; type?: string; 'content-id'?: string }>,
+) {
+  return files.map((f) => {
+    const meta = info[f.field] ?? {};
+    return attachment(
+      meta.type ?? f.contentType,
+      f.content,
+      meta.filename ?? meta.name ?? f.filename,
+      meta['content-id'],
+    );
+  });
+}
+
+function json<T>(value: string | undefined, fallback: T, raw: unknown, path: string): T {
+  if (value === undefined || value === '') return fallback;
+  try {
+    return JSON.parse(value) as T;
+  } catch (error) {
+    throw new WebhookParseError(`The ${path} field is not valid JSON`, { raw, path, cause: error });
+  }
+}
+
+/** SendGrid Inbound Parse (parsed mode: `headers`, `text`, `html`, `attachment-info`, files). */
+export function sendgridToParsed(payload: InboundFormPayload): ParsedEmail {
+  const f = payload.fields;
+  if (f.headers === undefined && f.from === undefined) {
+    throw new WebhookParseError('SendGrid payload without headers or from', {
+      raw: payload,
+      path: 'headers',
+    });
+  }
+  const info = json<
+    Record<string, { filename?: string; name?: string; type?: string; 'content-id'?: string }>
+  >(f['attachment-info'], {}, payload, 'attachment-info');
+  const parts: Parameters<typeof build>[2] = {};
+  for (const key of ['from', 'to', 'cc', 'subject', 'text', 'html'] as const)
+    if (f[key] !== undefined) parts[key] = f[key];
+  return build(payload, parseHeaderBlock(f.headers ?? ''), parts, filesToAttachments(payload.files, info));
+}
+
+/** Mailgun routes, fully parsed mode (`message-headers`, `body-plain`, `body-html`, `attachment-N`). */
+export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
+  const f = payload.fields;
+  const list = json<[string, string][]>(f['message-headers'], [], payload, 'message-headers');
+  if (!Array.isArray(list))
+    throw new WebhookParseError('message-headers is not a list', { raw: payload, path: 'message-headers' });
+  const headers = list
+    .filter(
+      (h): h is [string, string] => Array.isArray(h) && typeof h[0] === 'string' && typeof h[1] === 'string',
+    )
+    .map(([key, value]) => ({ key: key.toLowerCase(), value }));
+  if (headers.length === 0 && f.from === undefined) {
+    throw new WebhookParseError('Mailgun payload without message-headers or from', {
+      raw: payload,
+      path: 'message-headers',
+    });
+  }
+  const cids = json<Record<string, string>>(f['content-id-map'], {}, payload, 'content-id-map');
+  const byField = new Map(Object.entries(cids).map(([cid, field]) => [field, cid]));
+  const attachments = payload.files.map((file) =>
+    attachment(file.contentType, file.content, file.filename, byField.get(file.field)),
+  );
+  const parts: Parameters<typeof build>[2] = {};
+  if (f.from !== undefined) parts.from = f.from;
+  if (f.subject !== undefined) parts.subject = f.subject;
+  if (f['body-plain'] !== undefined) parts.text = f['body-plain'];
+  if (f['body-html'] !== undefined) parts.html = f['body-html'];
+  if (f.To !== undefined) parts.to = f.To;
+  return build(payload, headers, parts, attachments);
+}
+
+/** Postmark inbound JSON. */
+export function postmarkToParsed(payload: PostmarkInbound): ParsedEmail {
+  const headers = (payload.Headers ?? [])
+    .filter((h) => typeof h?.Name === 'string' && typeof h.Value === 'string')
+    .map((h) => ({ key: h.Name.toLowerCase(), value: h.Value }));
+  const mailbox = (m?: { Email?: string; Name?: string }) =>
+    m?.Email ? (m.Name ? `"${m.Name.replace(/"/g, '\\"')}" <${m.Email}>` : m.Email) : undefined;
+  const parts: Parameters<typeof build>[2] = {};
+  const from = mailbox(payload.FromFull) ?? payload.From;
+  if (from) parts.from = from;
+  const to = payload.ToFull?.map(mailbox).filter(Boolean).join(', ') || payload.To;
+  if (to) parts.to = to;
+  const cc = payload.CcFull?.map(mailbox).filter(Boolean).join(', ') || payload.Cc;
+  if (cc) parts.cc = cc;
+  if (payload.Subject !== undefined) parts.subject = payload.Subject;
+  if (payload.TextBody !== undefined) parts.text = payload.TextBody;
+  if (payload.HtmlBody) parts.html = payload.HtmlBody;
+  if (payload.Date) parts.date = payload.Date;
+  if (payload.ReplyTo && !headers.some((h) => h.key === 'reply-to'))
+    headers.push({ key: 'reply-to', value: payload.ReplyTo });
+  const attachments = (payload.Attachments ?? [])
+    .filter((a) => typeof a?.Content === 'string')
+    .map((a) => attachment(a.ContentType ?? '', a.Content!, a.Name, a.ContentID));
+  return build(payload, headers, parts, attachments);
+}
+
+/** The raw MIME a provider posted in "raw" mode, when it did. */
+export function rawMimeOf(payload: unknown): string | undefined {
+  const p = payload as InboundFormPayload & PostmarkInbound;
+  if (p?.provider === 'sendgrid' && typeof p.fields?.email === 'string') return p.fields.email;
+  if (p?.provider === 'mailgun' && typeof p.fields?.['body-mime'] === 'string') return p.fields['body-mime'];
+  if (typeof p?.RawEmail === 'string' && p.RawEmail) return p.RawEmail;
+  return undefined;
+}

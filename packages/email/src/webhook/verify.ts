@@ -1,0 +1,78 @@
+import { hmacSha256, timingSafeEqualString, WebhookVerificationError } from '@omnithread/core';
+
+export interface BasicAuthCredentials {
+  username: string;
+  password: string;
+}
+
+/** Checks `Authorization: Basic …` (credentials put in the webhook URL, as SendGrid and Postmark send them). */
+export function verifyBasicAuth(request: Request, expected: BasicAuthCredentials): void {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!match) throw new WebhookVerificationError('Missing basic auth credentials');
+  const given = Buffer.from(match[1]!, 'base64').toString('utf8');
+  // Compare the whole "user:password" string in constant time.
+  if (!timingSafeEqualString(given, `${expected.username}:${expected.password}`)) {
+    throw new WebhookVerificationError('Wrong basic auth credentials');
+  }
+}
+
+/** Checks a shared secret passed as a query parameter (`?token=…`) of the webhook URL. */
+export function verifyQueryToken(request: Request, token: string, parameter = 'token'): void {
+  const given = new URL(request.url).searchParams.get(parameter);
+  if (!given) throw new WebhookVerificationError(`Missing ${parameter} query parameter`);
+  if (!timingSafeEqualString(given, token))
+    throw new WebhookVerificationError(`Wrong ${parameter} query parameter`);
+}
+
+export interface MailgunVerifyOptions {
+  signingKey: string;
+  /** Oldest (or furthest in the future) timestamp accepted, in seconds. Default 300. */
+  toleranceSeconds?: number;
+  now?: Date;
+  /** Tokens already seen (replay protection within the tolerance window); see `tokenCache`. */
+  seen?: TokenCache;
+}
+
+/** A bounded memory of recently used webhook tokens, so a captured request cannot be replayed. */
+export class TokenCache {
+  readonly #seen = new Map<string, number>();
+  constructor(readonly max = 10_000) {}
+  /** Records the token; false when it was already there. */
+  add(token: string, expiresAt: number, now: number): boolean {
+    for (const [t, exp] of this.#seen) {
+      if (exp > now && this.#seen.size < this.max) break;
+      this.#seen.delete(t);
+    }
+    if (this.#seen.has(token)) return false;
+    this.#seen.set(token, expiresAt);
+    return true;
+  }
+}
+
+/**
+ * Mailgun's webhook signature: hex HMAC-SHA256 of `timestamp + token` with the HTTP webhook signing
+ * key, a timestamp within the tolerance (stale requests are replays), and a token not seen before.
+ */
+export function verifyMailgunSignature(
+  fields: Record<string, string | undefined>,
+  options: MailgunVerifyOptions,
+): void {
+  const { timestamp, token, signature } = fields;
+  if (!timestamp || !token || !signature)
+    throw new WebhookVerificationError('Missing Mailgun timestamp, token or signature');
+  const now = (options.now ?? new Date()).getTime();
+  const tolerance = (options.toleranceSeconds ?? 300) * 1000;
+  const at = Number(timestamp) * 1000;
+  if (!Number.isFinite(at) || Math.abs(now - at) > tolerance) {
+    throw new WebhookVerificationError(
+      'Mailgun timestamp outside the accepted window (stale or replayed request)',
+    );
+  }
+  const expected = hmacSha256(options.signingKey, `${timestamp}${token}`, 'hex');
+  if (!timingSafeEqualString(signature.toLowerCase(), expected))
+    throw new WebhookVerificationError('Wrong Mailgun signature');
+  if (options.seen && !options.seen.add(token, at + tolerance, now)) {
+    throw new WebhookVerificationError('Mailgun token already used (replayed request)');
+  }
+}
