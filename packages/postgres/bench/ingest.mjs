@@ -112,9 +112,11 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const rows = [['store', 'writers', 'events', 'seconds', 'events/s', 'msgs/s']];
-  for (const r of results)
-    rows.push([r.store, r.writers, r.events, r.seconds, r.eventsPerSecond, r.messagesPerSecond].map(String));
+  const rows = [['store', 'writers', 'events', 'seconds', 'events/s', 'msgs/s', 'rollbacks', 'deadlocks']];
+  for (const r of results) {
+    const cells = [r.store, r.writers, r.events, r.seconds, r.eventsPerSecond, r.messagesPerSecond];
+    rows.push([...cells, r.rollbacks ?? '-', r.deadlocks ?? '-'].map(String));
+  }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log(`ingest throughput (${results[0]?.events ?? 0} events, ${results[0]?.messages ?? 0} messages)`);
   for (const row of rows)
