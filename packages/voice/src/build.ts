@@ -18,6 +18,7 @@ import type { ParsedCall, RawTurn, TranscriptOptions } from './types.js';
 export const CHANNEL = 'voice';
 
 const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+const MESSY_SPACE = /\s{2}|[\t\n\r\f\v\u00a0]/;
 
 /** Puts turns in time order with sane times: missing or negative times are repaired and reported. */
 export function normalizeTurns(raw: readonly RawTurn[]): { turns: RawTurn[]; warnings: string[] } {
@@ -28,7 +29,8 @@ export function normalizeTurns(raw: readonly RawTurn[]): { turns: RawTurn[]; war
   let previousEnd = 0;
   const kept: Array<RawTurn & { startMs: number; endMs: number }> = [];
   for (const turn of raw) {
-    const text = turn.text.replace(/\s+/g, ' ').trim();
+    // Most turns are already clean: only rewrite the ones with runs of whitespace or line breaks.
+    const text = (MESSY_SPACE.test(turn.text) ? turn.text.replace(/\s+/g, ' ') : turn.text).trim();
     if (text.length === 0) continue;
     let startMs = turn.startMs;
     if (!finite(startMs)) {
@@ -50,7 +52,16 @@ export function normalizeTurns(raw: readonly RawTurn[]): { turns: RawTurn[]; war
       endMs = startMs;
     }
     const confidence = finite(turn.confidence) ? Math.min(1, Math.max(0, turn.confidence)) : undefined;
-    kept.push({ ...turn, text, startMs: Math.round(startMs), endMs: Math.round(endMs), confidence });
+    const clean: RawTurn & { startMs: number; endMs: number } = {
+      text,
+      startMs: Math.round(startMs),
+      endMs: Math.round(endMs),
+    };
+    if (turn.label !== undefined) clean.label = turn.label;
+    if (turn.role !== undefined) clean.role = turn.role;
+    if (confidence !== undefined) clean.confidence = confidence;
+    if (turn.sentiment !== undefined) clean.sentiment = turn.sentiment;
+    kept.push(clean);
     previousEnd = endMs;
   }
   if (missing) warnings.push(`${missing} missing turn time(s) filled from the previous turn`);
