@@ -1,65 +1,169 @@
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryStore } from '@omnithread/core';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './cli.js';
-import { JOURNEY_PATH } from './commands/demo.js';
+import { type DemoReady, JOURNEY_PATH } from './commands/demo.js';
 import { importFiles } from './commands/import.js';
-import type { ThreadLine } from './output.js';
+import { SANDBOX } from './inbox/sandbox-config.js';
+import { twilioFormRequest } from './inbox/signed.js';
 
-function capture() {
+function capture(signal?: AbortSignal) {
   const out: string[] = [];
   const err: string[] = [];
   return {
-    io: { stdout: (t: string) => void out.push(t), stderr: (t: string) => void err.push(t), isTTY: false },
+    io: {
+      stdout: (t: string) => void out.push(t),
+      stderr: (t: string) => void err.push(t),
+      isTTY: false,
+      ...(signal ? { signal } : {}),
+    },
     out,
     err,
   };
 }
 
-describe('omnithread demo', () => {
-  it('prints the bundled journey as one conversation across four channels, as stable JSON lines', async () => {
-    const { io, out } = capture();
-    expect(await runCli(['demo', '--json'], io)).toBe(0);
-    const lines = out.map((l) => JSON.parse(l) as ThreadLine);
-    expect(lines).toHaveLength(2);
-    const dana = lines.find((l) => l.channels.length > 1)!;
-    expect(dana.channels).toEqual(['email', 'sms', 'whatsapp', 'voice']);
-    expect(dana.subject).toBe('Order #1042 has not arrived');
-    expect(dana.messages.map((m) => m.placement.rule)).toEqual([
-      'new-conversation',
-      'explicit-thread',
-      'cross-channel-continuation',
-      'cross-channel-continuation',
-      'cross-channel-continuation',
-      'explicit-thread',
-    ]);
-    expect(Object.keys(dana.messages[0]!).sort()).toEqual([
-      'channel',
-      'direction',
-      'external',
-      'from',
-      'id',
-      'placement',
-      'sentAt',
-      'text',
-    ]);
-    expect(Object.keys(dana).sort()).toEqual([
-      'channels',
-      'contactIds',
-      'id',
-      'messages',
-      'status',
-      'subject',
-    ]);
+/** Runs a long-lived command until `ready` resolves, hands over, then stops it with the signal. */
+async function whileRunning<T>(
+  argv: string[],
+  use: (io: ReturnType<typeof capture>, ready: DemoReady) => Promise<T>,
+): Promise<{ code: number; result: T; io: ReturnType<typeof capture> }> {
+  const controller = new AbortController();
+  const io = capture(controller.signal);
+  let markReady!: (info: DemoReady) => void;
+  const ready = new Promise<DemoReady>((resolve) => {
+    markReady = resolve;
   });
-  it('prints a readable tree with the placement reasons', async () => {
-    const { io, out } = capture();
-    expect(await runCli(['demo'], io)).toBe(0);
-    const text = out.join('\n');
-    expect(text).toContain('email → sms → whatsapp → voice');
-    expect(text).toContain('placed by cross-channel-continuation: customer switched from email to sms');
+  const running = runCli(argv, { ...io.io, onDemoReady: markReady });
+  const info = await Promise.race([
+    ready,
+    running.then((code) => Promise.reject(new Error(`exited ${code}: ${io.err.join('\n')}`))),
+  ]);
+  try {
+    const result = await use(io, info);
+    controller.abort();
+    return { code: await running, result, io };
+  } finally {
+    controller.abort();
+  }
+}
+
+describe('omnithread demo', () => {
+  it('serves the inbox with the journey played: one conversation across six channels, replies in the outbox', async () => {
+    const { code, result, io } = await whileRunning(
+      ['demo', '--store', 'memory', '--port', '0', '--json'],
+      async (_io, ready) => {
+        const list = (await (await fetch(`${ready.url}/api/conversations`)).json()) as {
+          items: Array<{ id: string; channels: string[]; contact: { name: string } }>;
+        };
+        const outbox = (await (await fetch(`${ready.url}/api/outbox`)).json()) as {
+          items: Array<{ channel: string }>;
+        };
+        return { ready, list, outbox };
+      },
+    );
+    expect(code).toBe(0);
+    const maya = result.list.items.find((c) => c.id === result.ready.conversationId)!;
+    expect(maya.contact.name).toBe('Maya Okafor');
+    expect(maya.channels).toEqual(['email', 'sms', 'whatsapp', 'voice', 'x', 'messenger']);
+    expect(result.outbox.items.map((e) => e.channel).sort()).toEqual(['email', 'sms', 'whatsapp']);
+    expect(io.out).toHaveLength(1);
+    expect(JSON.parse(io.out[0]!)).toMatchObject({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      store: 'memory',
+    });
+  });
+
+  it('prints the URL, and with --no-journey starts empty', async () => {
+    const { code, result, io } = await whileRunning(
+      ['demo', '--store', 'memory', '--port', '0', '--no-journey'],
+      async (_io, ready) =>
+        (await (await fetch(`${ready.url}/api/conversations`)).json()) as { items: unknown[] },
+    );
+    expect(code).toBe(0);
+    expect(result.items).toEqual([]);
+    expect(io.out.join('\n')).toMatch(/Omnithread inbox \(sandbox\): http:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it('runs on a fresh embedded PostgreSQL directory by default and removes it on exit', async () => {
+    const { code, result } = await whileRunning(
+      ['demo', '--port', '0', '--no-journey', '--json'],
+      async (_io, ready) => {
+        expect(existsSync(ready.store)).toBe(true);
+        return ready.store;
+      },
+    );
+    expect(code).toBe(0);
+    expect(existsSync(result)).toBe(false);
+  }, 120_000);
+
+  it('refuses a bad --port', async () => {
+    const { io, err } = capture(AbortSignal.abort());
+    expect(await runCli(['demo', '--port', 'eighty'], io)).toBe(1);
+    expect(err.join('')).toMatch(/--port must be 0-65535/);
+  });
+});
+
+describe('omnithread serve', () => {
+  it('mounts only the channels with credentials, with signature checks on', async () => {
+    const saved = { ...process.env };
+    process.env.TWILIO_ACCOUNT_SID = SANDBOX.twilio.accountSid;
+    process.env.TWILIO_AUTH_TOKEN = SANDBOX.twilio.authToken;
+    process.env.TWILIO_FROM = SANDBOX.twilio.number;
+    for (const name of [
+      'META_APP_SECRET',
+      'MAILGUN_SIGNING_KEY',
+      'X_API_KEY',
+      'DATABASE_URL',
+      'OMNITHREAD_STORE',
+      'PUBLIC_BASE_URL',
+    ])
+      delete process.env[name];
+    const controller = new AbortController();
+    const io = capture(controller.signal);
+    try {
+      const running = runCli(['serve', '--store', 'memory', '--port', '0'], io.io);
+      while (!io.out.some((l) => l.includes('webhook voice'))) await new Promise((r) => setTimeout(r, 20));
+      const url = /on (http:\/\/[\d.:]+)/.exec(io.out[0]!)![1]!;
+      expect(io.out.filter((l) => l.includes('webhook')).map((l) => l.trim().split(':')[0])).toEqual([
+        'webhook sms',
+        'webhook voice',
+      ]);
+      expect(io.err.join('\n')).toMatch(/not mounted: whatsapp \(set META_APP_SECRET/);
+      const params = {
+        MessageSid: 'SM99998888777766665555444433332222',
+        AccountSid: SANDBOX.twilio.accountSid,
+        From: '+14155550100',
+        To: SANDBOX.twilio.number,
+        Body: 'hello',
+      };
+      const signed = twilioFormRequest(`${url}/webhooks/sms`, params);
+      expect(
+        (
+          await fetch(signed.url, {
+            method: 'POST',
+            headers: signed.headers,
+            body: new URLSearchParams(params),
+          })
+        ).status,
+      ).toBe(200);
+      const forged = await fetch(`${url}/webhooks/sms`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(params),
+      });
+      expect(forged.status).toBe(401);
+      expect((await fetch(`${url}/webhooks/whatsapp`, { method: 'POST', body: '{}' })).status).toBe(404);
+      const outbox = (await (await fetch(`${url}/api/outbox`)).json()) as { enabled: boolean };
+      expect(outbox.enabled).toBe(false);
+      controller.abort();
+      expect(await running).toBe(0);
+    } finally {
+      controller.abort();
+      process.env = saved;
+    }
   });
 });
 

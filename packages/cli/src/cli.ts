@@ -1,20 +1,30 @@
 import { parseArgs } from 'node:util';
 import { isOmnithreadError } from '@omnithread/core';
-import { runDemo } from './commands/demo.js';
+import { type DemoReady, runDemo } from './commands/demo.js';
 import { importFiles } from './commands/import.js';
+import { loadDotEnv, runServe } from './commands/serve.js';
 import { printThreads } from './commands/threads.js';
 import { DEFAULT_STORE, openStoreSpec } from './store.js';
 
 export const USAGE = `omnithread — one thread per customer, whatever the channel
 
 Usage:
-  omnithread demo [--json] [--store memory|DIR|postgres://…]
+  omnithread demo [--port N] [--host 127.0.0.1] [--no-journey] [--store memory|DIR|postgres://…] [--json]
+  omnithread serve [--port N] [--host 127.0.0.1] [--store DIR|postgres://…]
   omnithread import <files|dirs…> [--format json|eml|mbox|twilio|whatsapp-cloud|x|messenger|aws-transcribe|deepgram|assemblyai|vtt|srt|auto]
                     [--store DIR|postgres://…|memory] [--from NUMBER] [--to NUMBER] [--region US] [--json]
   omnithread threads [--json] [--store DIR|postgres://…]
 
+demo starts the unified inbox in sandbox mode (replies go to a local outbox) on a fresh embedded
+store, replays a customer journey across every channel as signed webhooks, prints the URL and runs
+until Ctrl+C. serve runs the same inbox for real: the channels whose credentials are in the
+environment (or ./.env), DATABASE_URL or OMNITHREAD_STORE, PORT (see examples/unified-inbox/.env.example).
+
 Options:
-  --store   where data lives: a directory (embedded PostgreSQL), a postgres:// URL, or memory (default ${DEFAULT_STORE})
+  --store   where data lives: a directory (embedded PostgreSQL), a postgres:// URL, or memory
+            (default ${DEFAULT_STORE}; demo: a temporary directory, removed on exit)
+  --port    the inbox's port (demo default 4100, 0 = any free port; serve default $PORT or 3000)
+  --no-journey  demo without the scripted journey
   --format  the archive format (default auto: guessed from the file)
   --json    machine-readable output: JSON lines
   --help    this text
@@ -24,6 +34,31 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   isTTY: boolean;
+  /** Ends long-running commands (demo, serve); by default SIGINT or SIGTERM. */
+  signal?: AbortSignal;
+  /** Called when demo's inbox answers. */
+  onDemoReady?: (info: DemoReady) => void;
+}
+
+/** An AbortSignal that fires on the first SIGINT or SIGTERM. */
+function processSignal(): AbortSignal {
+  const controller = new AbortController();
+  const stop = () => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return controller.signal;
+}
+
+function portOption(value: string | undefined, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new RangeError(`--port must be 0-65535, got ${value}`);
+  return port;
 }
 
 const defaultIo: CliIo = {
@@ -46,6 +81,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         from: { type: 'string' },
         to: { type: 'string' },
         region: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'no-journey': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -65,12 +103,30 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
   try {
     switch (command) {
       case 'demo': {
-        const store = await openStoreSpec(values.store ?? 'memory');
-        try {
-          await runDemo(store, { json: values.json, write: io.stdout });
-        } finally {
-          await store.close();
-        }
+        await runDemo({
+          ...(values.store ? { store: values.store } : {}),
+          port: portOption(values.port, 4100)!,
+          ...(values.host ? { host: values.host } : {}),
+          journey: !values['no-journey'],
+          json: values.json,
+          write: io.stdout,
+          signal: io.signal ?? processSignal(),
+          ...(io.onDemoReady ? { onReady: io.onDemoReady } : {}),
+        });
+        return 0;
+      }
+      case 'serve': {
+        if (!io.signal) loadDotEnv();
+        const port = portOption(values.port, undefined);
+        await runServe({
+          env: process.env,
+          ...(port !== undefined ? { port } : {}),
+          ...(values.host ? { host: values.host } : {}),
+          ...(values.store ? { store: values.store } : {}),
+          write: io.stdout,
+          warn: io.stderr,
+          signal: io.signal ?? processSignal(),
+        });
         return 0;
       }
       case 'import': {
@@ -115,8 +171,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
     }
   } catch (error) {
     io.stderr(
-      isOmnithreadError(error)
-        ? `omnithread: ${error.message}`
+      isOmnithreadError(error) || error instanceof RangeError
+        ? `omnithread: ${(error as Error).message}`
         : `omnithread: ${(error as Error)?.stack ?? String(error)}`,
     );
     return 1;

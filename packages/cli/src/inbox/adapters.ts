@@ -23,7 +23,12 @@ export function sandboxAdapters(outbox: Outbox, clock: () => Date): ChannelAdapt
       trustAuthenticationResultsFrom: [SANDBOX.email.authservId],
       clock,
     }),
-    createSmsAdapter({ accountSid: twilio.accountSid, authToken: twilio.authToken, from: twilio.number, clock }),
+    createSmsAdapter({
+      accountSid: twilio.accountSid,
+      authToken: twilio.authToken,
+      from: twilio.number,
+      clock,
+    }),
     createWhatsAppCloudAdapter({
       appSecret: meta.appSecret,
       verifyToken: meta.verifyToken,
@@ -52,7 +57,9 @@ export function sandboxAdapters(outbox: Outbox, clock: () => Date): ChannelAdapt
     createVoiceAdapter({ authToken: twilio.authToken, clock }),
   ];
   // Calls are recorded, never placed: the voice adapter keeps its own `send` (NotSupportedError).
-  return adapters.map((adapter) => (adapter.channel === 'voice' ? adapter : withOutbox(adapter, outbox, clock)));
+  return adapters.map((adapter) =>
+    adapter.channel === 'voice' ? adapter : withOutbox(adapter, outbox, clock),
+  );
 }
 
 export type Env = Record<string, string | undefined>;
@@ -96,16 +103,19 @@ export async function adaptersFromEnv(env: Env, clock?: () => Date): Promise<Env
   }
   if (need('sms', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'])) {
     if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)
-      throw new ConfigurationError('TWILIO_FROM', 'set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID to send SMS');
+      throw new ConfigurationError(
+        'TWILIO_FROM',
+        'set TWILIO_FROM or TWILIO_MESSAGING_SERVICE_SID to send SMS',
+      );
     adapters.push(
       createSmsAdapter({
         accountSid: env.TWILIO_ACCOUNT_SID!,
         authToken: env.TWILIO_AUTH_TOKEN!,
         ...(env.TWILIO_FROM ? { from: env.TWILIO_FROM } : {}),
-        ...(env.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID } : {}),
-        ...(publicBaseUrl
-          ? { publicBaseUrl, statusCallbackUrl: `${publicBaseUrl}/webhooks/sms` }
+        ...(env.TWILIO_MESSAGING_SERVICE_SID
+          ? { messagingServiceSid: env.TWILIO_MESSAGING_SERVICE_SID }
           : {}),
+        ...(publicBaseUrl ? { publicBaseUrl, statusCallbackUrl: `${publicBaseUrl}/webhooks/sms` } : {}),
       }),
     );
   }
@@ -119,7 +129,14 @@ export async function adaptersFromEnv(env: Env, clock?: () => Date): Promise<Env
       }),
     );
   }
-  if (need('whatsapp', ['META_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_TOKEN', 'WHATSAPP_PHONE_NUMBER_ID'])) {
+  if (
+    need('whatsapp', [
+      'META_APP_SECRET',
+      'WHATSAPP_VERIFY_TOKEN',
+      'WHATSAPP_TOKEN',
+      'WHATSAPP_PHONE_NUMBER_ID',
+    ])
+  ) {
     adapters.push(
       createWhatsAppCloudAdapter({
         appSecret: env.META_APP_SECRET!,
@@ -129,7 +146,9 @@ export async function adaptersFromEnv(env: Env, clock?: () => Date): Promise<Env
       }),
     );
   }
-  if (need('messenger', ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'MESSENGER_PAGE_TOKEN', 'MESSENGER_PAGE_ID'])) {
+  if (
+    need('messenger', ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'MESSENGER_PAGE_TOKEN', 'MESSENGER_PAGE_ID'])
+  ) {
     adapters.push(
       createMessengerAdapter({
         appSecret: env.META_APP_SECRET!,
@@ -139,7 +158,14 @@ export async function adaptersFromEnv(env: Env, clock?: () => Date): Promise<Env
       }),
     );
   }
-  if (need('instagram', ['META_APP_SECRET', 'META_VERIFY_TOKEN', 'INSTAGRAM_PAGE_TOKEN', 'INSTAGRAM_ACCOUNT_ID'])) {
+  if (
+    need('instagram', [
+      'META_APP_SECRET',
+      'META_VERIFY_TOKEN',
+      'INSTAGRAM_PAGE_TOKEN',
+      'INSTAGRAM_ACCOUNT_ID',
+    ])
+  ) {
     adapters.push(
       createInstagramAdapter({
         appSecret: env.META_APP_SECRET!,

@@ -40,7 +40,8 @@ async function body(request: Request): Promise<Record<string, unknown>> {
   const text = await request.text();
   if (text.length > 64 * 1024) throw new RangeError('request body too large');
   const parsed: unknown = text ? JSON.parse(text) : {};
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new TypeError('expected a JSON object');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new TypeError('expected a JSON object');
   return parsed as Record<string, unknown>;
 }
 
@@ -82,7 +83,9 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
       });
       const items = await Promise.all(
         page.items.map(async (c) => {
-          const contact = c.contactIds[0] ? await hub.contacts.get(c.contactIds[0]).catch(() => undefined) : undefined;
+          const contact = c.contactIds[0]
+            ? await hub.contacts.get(c.contactIds[0]).catch(() => undefined)
+            : undefined;
           const last = await lastMessage(hub, c.id);
           return {
             id: c.id,
@@ -91,16 +94,29 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
             channels: c.channels,
             lastChannel: c.lastChannel,
             lastMessageAt: c.lastMessageAt,
-            contact: contact ? { id: contact.id, name: contact.name, identities: contact.identities.length } : undefined,
+            contact: contact
+              ? { id: contact.id, name: contact.name, identities: contact.identities.length }
+              : undefined,
             preview: last
-              ? { channel: last.channel, direction: last.direction, status: last.status, text: (last.newText ?? last.text).slice(0, 160), call: Boolean(last.call) }
+              ? {
+                  channel: last.channel,
+                  direction: last.direction,
+                  status: last.status,
+                  text: (last.newText ?? last.text).slice(0, 160),
+                  call: Boolean(last.call),
+                }
               : undefined,
           };
         }),
       );
       return json(200, { items, nextCursor: page.nextCursor });
     }
-    if (segments[0] === 'conversations' && segments.length === 2 && method === 'GET' && segments[1] !== 'merge') {
+    if (
+      segments[0] === 'conversations' &&
+      segments.length === 2 &&
+      method === 'GET' &&
+      segments[1] !== 'merge'
+    ) {
       const conversation = await hub.conversations.get(segments[1]!);
       const messages = await allMessages(hub, conversation.id);
       const contacts = await Promise.all(conversation.contactIds.map((id) => hub.contacts.get(id)));
@@ -114,19 +130,23 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
     if (segments[0] === 'conversations' && segments[2] === 'reply' && method === 'POST') {
       const input = await body(request);
       const text = str(input.text, 'text');
-      const channel = input.channel === undefined || input.channel === '' ? undefined : str(input.channel, 'channel', 64);
+      const channel =
+        input.channel === undefined || input.channel === '' ? undefined : str(input.channel, 'channel', 64);
       const message = await hub.reply(segments[1]!, { text }, channel ? { channel } : {});
       return json(201, { message: messageView(message) });
     }
     if (segments[0] === 'conversations' && segments[2] === 'status' && method === 'POST') {
       const input = await body(request);
       const status = input.status;
-      if (status !== 'open' && status !== 'pending' && status !== 'closed') throw new TypeError('`status` must be open, pending or closed');
+      if (status !== 'open' && status !== 'pending' && status !== 'closed')
+        throw new TypeError('`status` must be open, pending or closed');
       return json(200, { conversation: await hub.conversations.setStatus(segments[1]!, status) });
     }
     if (path === '/api/conversations/merge' && method === 'POST') {
       const input = await body(request);
-      return json(200, { conversation: await hub.conversations.merge(str(input.a, 'a', 200), str(input.b, 'b', 200)) });
+      return json(200, {
+        conversation: await hub.conversations.merge(str(input.a, 'a', 200), str(input.b, 'b', 200)),
+      });
     }
     if (path === '/api/contacts' && method === 'GET') {
       const page = await hub.contacts.list({ limit: 200 });
@@ -156,9 +176,14 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
     }
     return json(404, { error: { code: 'NOT_FOUND', message: `no API route ${method} ${path}` } });
   } catch (error) {
-    const status = error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError ? 400 : errorStatus(error);
+    const status =
+      error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError
+        ? 400
+        : errorStatus(error);
     if (status === 500) console.error('[omnithread/inbox] API error', error);
     const code = isOmnithreadError(error) ? error.code : status === 400 ? 'BAD_REQUEST' : 'INTERNAL';
-    return json(status, { error: { code, message: status === 500 ? 'internal error' : (error as Error).message } });
+    return json(status, {
+      error: { code, message: status === 500 ? 'internal error' : (error as Error).message },
+    });
   }
 }

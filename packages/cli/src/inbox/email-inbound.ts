@@ -49,11 +49,14 @@ export function mailgunSignature(signingKey: string, timestamp: string, token: s
   return hmacSha256(signingKey, timestamp + token, 'hex');
 }
 
-export function createMailgunInboundAdapter(config: MailgunInboundConfig): ChannelAdapter & { receiveOnly: true } {
+export function createMailgunInboundAdapter(
+  config: MailgunInboundConfig,
+): ChannelAdapter & { receiveOnly: true } {
   const verify = config.verifySignature ?? true;
   if (verify && !config.signingKey)
     throw new ConfigurationError('signingKey', 'the inbound email adapter needs the webhook `signingKey`');
-  if (!verify) console.warn('[omnithread/inbox] inbound email signature checks are OFF: anyone can post mail');
+  if (!verify)
+    console.warn('[omnithread/inbox] inbound email signature checks are OFF: anyone can post mail');
   const clock = config.clock ?? (() => new Date());
   const maxAgeMs = config.maxAgeMs ?? 15 * 60_000;
   const parseOptions = {
@@ -77,9 +80,12 @@ export function createMailgunInboundAdapter(config: MailgunInboundConfig): Chann
       try {
         form = await new Response(body, { headers: { 'content-type': type } }).formData();
       } catch (cause) {
-        throw new WebhookVerificationError('the inbound email post is not a form, so it carries no signature', {
-          cause,
-        });
+        throw new WebhookVerificationError(
+          'the inbound email post is not a form, so it carries no signature',
+          {
+            cause,
+          },
+        );
       }
       const field = (name: string) => {
         const value = form.get(name);

@@ -1,4 +1,11 @@
-import { type ChannelAdapter, createHub, type Hub, type IdentityOptions, type Stop, type Store } from '@omnithread/core';
+import {
+  type ChannelAdapter,
+  createHub,
+  type Hub,
+  type IdentityOptions,
+  type Stop,
+  type Store,
+} from '@omnithread/core';
 import { adaptersFromEnv, type Env, sandboxAdapters } from './adapters.js';
 import { createInboxClock, type InboxClock } from './clock.js';
 import { type JourneyResult, type JourneyStep, playJourney } from './journey.js';
@@ -12,7 +19,10 @@ export interface RunningInbox extends InboxServer {
   outbox?: Outbox;
   clock: InboxClock;
   /** Sandbox only: replays the scripted customer journey through the webhooks. */
-  playJourney(options?: { end?: Date; onStep?: (step: JourneyStep, at: Date) => void }): Promise<JourneyResult>;
+  playJourney(options?: {
+    end?: Date;
+    onStep?: (step: JourneyStep, at: Date) => void;
+  }): Promise<JourneyResult>;
   /** Stops the server, the listeners, and closes the store. */
   close(): Promise<void>;
 }

@@ -27,4 +27,4 @@ export { memoryOutbox, type Outbox, type OutboxEntry, withOutbox } from './outbo
 export { SANDBOX } from './sandbox-config.js';
 export { type InboxServer, type InboxServerOptions, startInboxServer } from './server.js';
 export { mailgunMimeRequest, metaRequest, twilioFormRequest, twilioJsonRequest, xRequest } from './signed.js';
-export { canSend, type ChannelReplyState, messageView, replyStates } from './views.js';
+export { type ChannelReplyState, canSend, messageView, replyStates } from './views.js';

@@ -29,18 +29,39 @@ describe('the sandbox journey', () => {
     const conversation = await hub.conversations.get(result.conversationId);
     expect(conversation.channels).toEqual(['email', 'sms', 'whatsapp', 'voice', 'x', 'messenger']);
     expect(messages.filter((m) => m.direction === 'inbound').map((m) => m.channel)).toEqual([
-      'email', 'sms', 'whatsapp', 'voice', 'x', 'messenger', 'sms', 'whatsapp',
+      'email',
+      'sms',
+      'whatsapp',
+      'voice',
+      'x',
+      'messenger',
+      'sms',
+      'whatsapp',
     ]);
     const call = messages.find((m) => m.channel === 'voice')!;
-    expect(call.transcript?.turns.map((t) => t.speaker)).toEqual(['customer', 'agent', 'customer', 'agent', 'customer']);
-    expect(messages.find((m) => m.channel === 'email' && m.direction === 'inbound')!.attachments).toHaveLength(1);
+    expect(call.transcript?.turns.map((t) => t.speaker)).toEqual([
+      'customer',
+      'agent',
+      'customer',
+      'agent',
+      'customer',
+    ]);
+    expect(
+      messages.find((m) => m.channel === 'email' && m.direction === 'inbound')!.attachments,
+    ).toHaveLength(1);
     const smsReply = messages.find((m) => m.channel === 'sms' && m.direction === 'outbound')!;
     expect(smsReply.status).toBe('delivered');
     const waReply = messages.find((m) => m.channel === 'whatsapp' && m.direction === 'outbound')!;
     expect(waReply.status).toBe('read');
     const contact = await hub.contacts.get(result.contactId);
     expect(contact.consent.sms?.optedOut).toBe(true);
-    expect(contact.identities.map((i) => i.kind).sort()).toEqual(['email', 'messenger', 'phone', 'whatsapp', 'x']);
+    expect(contact.identities.map((i) => i.kind).sort()).toEqual([
+      'email',
+      'messenger',
+      'phone',
+      'whatsapp',
+      'x',
+    ]);
     const found = await hub.messages.search(TRANSCRIPT_WORD);
     expect(found.items.map((m) => m.channel)).toEqual(['voice']);
   });
@@ -56,7 +77,12 @@ describe('the sandbox journey', () => {
 
   it('sends every agent reply to the outbox, never to a provider', async () => {
     const { outbox } = await play();
-    expect(outbox.list().map((e) => e.channel).sort()).toEqual(['email', 'sms', 'whatsapp']);
+    expect(
+      outbox
+        .list()
+        .map((e) => e.channel)
+        .sort(),
+    ).toEqual(['email', 'sms', 'whatsapp']);
     expect(JOURNEY.length).toBeGreaterThan(10);
   });
 });

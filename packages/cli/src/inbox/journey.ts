@@ -150,7 +150,14 @@ function whatsappStatus(wamid: string, status: 'delivered' | 'read', at: Date) {
   };
 }
 
-function metaMessage(object: 'page' | 'instagram', businessId: string, sender: string, mid: string, text: string, at: Date) {
+function metaMessage(
+  object: 'page' | 'instagram',
+  businessId: string,
+  sender: string,
+  mid: string,
+  text: string,
+  at: Date,
+) {
   return {
     object,
     entry: [
@@ -173,7 +180,9 @@ function metaMessage(object: 'page' | 'instagram', businessId: string, sender: s
 const FIRST_EMAIL_ID = 'CAM2291.0a9f3e.maya@mail.example.org';
 
 function firstEmail(at: Date): string {
-  const pdf = Buffer.from('%PDF-1.4\n% Acme Outdoor order 2291: Ridgeline 2P tent, 1x\n%%EOF\n').toString('base64');
+  const pdf = Buffer.from('%PDF-1.4\n% Acme Outdoor order 2291: Ridgeline 2P tent, 1x\n%%EOF\n').toString(
+    'base64',
+  );
   return [
     `Return-Path: <${MAYA.email}>`,
     `Authentication-Results: ${SANDBOX.email.authservId}; dkim=pass header.d=example.org; spf=pass smtp.mailfrom=example.org; dmarc=pass (p=QUARANTINE) header.from=example.org`,
@@ -249,15 +258,27 @@ export const JOURNEY: readonly JourneyStep[] = [
     async run(ctx) {
       // Identities the app knows from its own user record: only the app can vouch for these.
       const contact = await maya(ctx.hub);
-      await ctx.hub.contacts.link(contact.id, { kind: 'phone', value: MAYA.phone }, {
-        evidence: "phone verified by SMS code on Maya's Acme account",
-      });
-      await ctx.hub.contacts.link(contact.id, { kind: 'x', value: MAYA.xUserId }, {
-        evidence: "X account connected by OAuth on Maya's Acme account",
-      });
-      await ctx.hub.contacts.link(contact.id, { kind: 'messenger', value: MAYA.messengerPsid }, {
-        evidence: 'Messenger opt-in (checkbox plugin user_ref) at checkout',
-      });
+      await ctx.hub.contacts.link(
+        contact.id,
+        { kind: 'phone', value: MAYA.phone },
+        {
+          evidence: "phone verified by SMS code on Maya's Acme account",
+        },
+      );
+      await ctx.hub.contacts.link(
+        contact.id,
+        { kind: 'x', value: MAYA.xUserId },
+        {
+          evidence: "X account connected by OAuth on Maya's Acme account",
+        },
+      );
+      await ctx.hub.contacts.link(
+        contact.id,
+        { kind: 'messenger', value: MAYA.messengerPsid },
+        {
+          evidence: 'Messenger opt-in (checkbox plugin user_ref) at checkout',
+        },
+      );
     },
   },
   {
@@ -276,7 +297,10 @@ export const JOURNEY: readonly JourneyStep[] = [
       await ctx.deliver(
         twilioFormRequest(
           url(ctx, 'sms'),
-          twilioSms("Hi it's Maya, order 2291. Any tracking for the poles? We leave Saturday", 'SM4f2d9a0c1b3e5d7f9a1c3e5b7d9f2291'),
+          twilioSms(
+            "Hi it's Maya, order 2291. Any tracking for the poles? We leave Saturday",
+            'SM4f2d9a0c1b3e5d7f9a1c3e5b7d9f2291',
+          ),
         ),
       );
     },
@@ -339,9 +363,14 @@ export const JOURNEY: readonly JourneyStep[] = [
         text: 'Thanks for the photo, Maya. The courier has the poles; they should reach you tomorrow.',
       });
       const later = new Date(ctx.at.getTime() + 60_000);
-      await ctx.deliver(metaRequest(url(ctx, 'whatsapp'), whatsappStatus(sent.external.id, 'delivered', later)));
       await ctx.deliver(
-        metaRequest(url(ctx, 'whatsapp'), whatsappStatus(sent.external.id, 'read', new Date(later.getTime() + 120_000))),
+        metaRequest(url(ctx, 'whatsapp'), whatsappStatus(sent.external.id, 'delivered', later)),
+      );
+      await ctx.deliver(
+        metaRequest(
+          url(ctx, 'whatsapp'),
+          whatsappStatus(sent.external.id, 'read', new Date(later.getTime() + 120_000)),
+        ),
       );
     },
   },
@@ -439,7 +468,11 @@ export const JOURNEY: readonly JourneyStep[] = [
           ],
           users: {
             [MAYA.xUserId]: { id: MAYA.xUserId, name: MAYA.name, screen_name: MAYA.xScreenName },
-            [SANDBOX.x.userId]: { id: SANDBOX.x.userId, name: 'Acme Outdoor', screen_name: SANDBOX.x.screenName },
+            [SANDBOX.x.userId]: {
+              id: SANDBOX.x.userId,
+              name: 'Acme Outdoor',
+              screen_name: SANDBOX.x.screenName,
+            },
           },
         }),
       );
@@ -468,7 +501,9 @@ export const JOURNEY: readonly JourneyStep[] = [
     minutesAgo: -6 * HOUR,
     label: 'Maya texts STOP (SMS opt-out)',
     async run(ctx) {
-      await ctx.deliver(twilioFormRequest(url(ctx, 'sms'), twilioSms('STOP', 'SM9e8d7c6b5a4f3e2d1c0b9a8f7e6d2291')));
+      await ctx.deliver(
+        twilioFormRequest(url(ctx, 'sms'), twilioSms('STOP', 'SM9e8d7c6b5a4f3e2d1c0b9a8f7e6d2291')),
+      );
     },
   },
   {
@@ -542,5 +577,9 @@ export async function playJourney(options: {
     options.clock.release();
   }
   const contact = await maya(options.hub);
-  return { contactId: contact.id, conversationId: await mayaConversation(options.hub), steps: JOURNEY.length };
+  return {
+    contactId: contact.id,
+    conversationId: await mayaConversation(options.hub),
+    steps: JOURNEY.length,
+  };
 }

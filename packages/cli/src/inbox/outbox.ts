@@ -68,32 +68,32 @@ function fakeExternalId(channel: string, messageId: string): string {
  */
 export function withOutbox<A extends ChannelAdapter>(adapter: A, outbox: Outbox, clock: () => Date): A {
   const send = async (message: OutboundMessage): Promise<SendResult> => {
-      const at = clock().toISOString();
-      const externalId = fakeExternalId(message.channel, message.id);
-      const entry: OutboxEntry = {
-        externalId,
-        messageId: message.id,
-        conversationId: message.conversationId,
-        channel: message.channel,
-        adapter: adapter.channel,
-        to: message.to,
-        text: message.text,
-        attachments: message.attachments.length,
-        at,
-      };
-      if (message.endpoint) entry.endpoint = message.endpoint;
-      if (message.subject) entry.subject = message.subject;
-      if (message.template) entry.template = message.template.name;
-      outbox.add(entry);
-      const result: SendResult = {
-        externalId,
-        status: 'sent',
-        sentAt: at,
-        metadata: { sandbox: true },
-        raw: { sandbox: true, outbox: externalId },
-      };
-      if (message.channel === 'email') result.thread = { keys: [`email:${externalId.slice(1, -1)}`] };
-      return result;
+    const at = clock().toISOString();
+    const externalId = fakeExternalId(message.channel, message.id);
+    const entry: OutboxEntry = {
+      externalId,
+      messageId: message.id,
+      conversationId: message.conversationId,
+      channel: message.channel,
+      adapter: adapter.channel,
+      to: message.to,
+      text: message.text,
+      attachments: message.attachments.length,
+      at,
+    };
+    if (message.endpoint) entry.endpoint = message.endpoint;
+    if (message.subject) entry.subject = message.subject;
+    if (message.template) entry.template = message.template.name;
+    outbox.add(entry);
+    const result: SendResult = {
+      externalId,
+      status: 'sent',
+      sentAt: at,
+      metadata: { sandbox: true },
+      raw: { sandbox: true, outbox: externalId },
+    };
+    if (message.channel === 'email') result.thread = { keys: [`email:${externalId.slice(1, -1)}`] };
+    return result;
   };
   // The sandbox never reaches a provider: no sends and no polling (listen) either.
   const { listen: _listen, ...rest } = adapter;

@@ -1,6 +1,6 @@
 import { memoryStore } from '@omnithread/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSandboxInbox, type RunningInbox } from './inbox.js';
+import { type RunningInbox, startSandboxInbox } from './inbox.js';
 import { MAYA, TRANSCRIPT_WORD } from './journey.js';
 import { SANDBOX } from './sandbox-config.js';
 import { twilioFormRequest } from './signed.js';
@@ -19,9 +19,11 @@ afterAll(async () => {
   await inbox?.close();
 });
 
+// biome-ignore lint/suspicious/noExplicitAny: API answers are checked field by field below
+type Json = any;
 const get = async (path: string) => {
   const response = await fetch(`${inbox.url}${path}`);
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as Json };
 };
 const post = async (path: string, body: unknown) => {
   const response = await fetch(`${inbox.url}${path}`, {
@@ -29,7 +31,7 @@ const post = async (path: string, body: unknown) => {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.status, body: (await response.json()) as any };
+  return { status: response.status, body: (await response.json()) as Json };
 };
 
 describe('the inbox server', () => {
@@ -63,14 +65,23 @@ describe('the inbox server', () => {
   });
 
   it('refuses a reply to an opted-out channel and sends one on the last channel to the outbox', async () => {
-    const refused = await post(`/api/conversations/${conversationId}/reply`, { text: 'hello', channel: 'sms' });
+    const refused = await post(`/api/conversations/${conversationId}/reply`, {
+      text: 'hello',
+      channel: 'sms',
+    });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('OPTED_OUT');
-    const sent = await post(`/api/conversations/${conversationId}/reply`, { text: 'A new pole section ships today.' });
+    const sent = await post(`/api/conversations/${conversationId}/reply`, {
+      text: 'A new pole section ships today.',
+    });
     expect(sent.status).toBe(201);
     expect(sent.body.message).toMatchObject({ channel: 'whatsapp', direction: 'outbound', status: 'sent' });
     const { body } = await get('/api/outbox');
-    expect(body.items[0]).toMatchObject({ channel: 'whatsapp', text: 'A new pole section ships today.', to: [{ kind: 'whatsapp', value: MAYA.waId }] });
+    expect(body.items[0]).toMatchObject({
+      channel: 'whatsapp',
+      text: 'A new pole section ships today.',
+      to: [{ kind: 'whatsapp', value: MAYA.waId }],
+    });
   });
 
   it('finds the call by a word of its transcript', async () => {
@@ -81,7 +92,9 @@ describe('the inbox server', () => {
 
   it('merges the Instagram contact into the customer', async () => {
     const { body: contacts } = await get('/api/contacts');
-    const ig = contacts.items.find((c: { identities: Array<{ kind: string }> }) => c.identities.some((i) => i.kind === 'instagram'));
+    const ig = contacts.items.find((c: { identities: Array<{ kind: string }> }) =>
+      c.identities.some((i) => i.kind === 'instagram'),
+    );
     const merged = await post('/api/contacts/merge', { a: contactId, b: ig.id });
     expect(merged.status).toBe(200);
     expect(merged.body.contact.identities.map((i: { kind: string }) => i.kind)).toContain('instagram');
@@ -102,7 +115,11 @@ describe('the inbox server', () => {
       NumMedia: '0',
       ApiVersion: '2010-04-01',
     });
-    const ok = await fetch(signed.url, { method: 'POST', headers: signed.headers, body: await signed.text() });
+    const ok = await fetch(signed.url, {
+      method: 'POST',
+      headers: signed.headers,
+      body: await signed.text(),
+    });
     expect(ok.status).toBe(200);
     let seen = '';
     while (!seen.includes('event: message')) {

@@ -69,7 +69,12 @@ export async function startInboxServer(options: InboxServerOptions): Promise<Inb
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? (() => {});
   const assets = await loadPageAssets();
-  const api: ApiContext = { hub, mode: options.mode, clock, ...(options.outbox ? { outbox: options.outbox } : {}) };
+  const api: ApiContext = {
+    hub,
+    mode: options.mode,
+    clock,
+    ...(options.outbox ? { outbox: options.outbox } : {}),
+  };
 
   const clients = new Set<ServerResponse>();
   const broadcast = (event: string, data: unknown) => {
@@ -91,7 +96,9 @@ export async function startInboxServer(options: InboxServerOptions): Promise<Inb
     hub.on('message.updated', ({ message, cause }) =>
       broadcast('updated', { conversationId: message.conversationId, messageId: message.id, cause }),
     ),
-    hub.on('contact.merged', ({ survivor, merged }) => broadcast('contact', { survivor: survivor.id, merged: merged.id })),
+    hub.on('contact.merged', ({ survivor, merged }) =>
+      broadcast('contact', { survivor: survivor.id, merged: merged.id }),
+    ),
     hub.on('contact.consent', ({ contact, channel, optedOut }) =>
       broadcast('contact', { contact: contact.id, channel, optedOut }),
     ),

@@ -38,7 +38,10 @@ export async function allMessages(hub: Hub, conversationId: string): Promise<Mes
   const out: Message[] = [];
   let cursor: string | undefined;
   do {
-    const page = await hub.conversations.messages(conversationId, cursor ? { limit: 500, cursor } : { limit: 500 });
+    const page = await hub.conversations.messages(
+      conversationId,
+      cursor ? { limit: 500, cursor } : { limit: 500 },
+    );
     out.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -47,7 +50,9 @@ export async function allMessages(hub: Hub, conversationId: string): Promise<Mes
 
 /** Channels whose adapters record traffic but cannot send (calls, receive-only email routes). */
 export function canSend(adapter: ChannelAdapter | undefined): boolean {
-  return Boolean(adapter) && adapter!.channel !== 'voice' && !(adapter as { receiveOnly?: boolean }).receiveOnly;
+  return (
+    Boolean(adapter) && adapter!.channel !== 'voice' && !(adapter as { receiveOnly?: boolean }).receiveOnly
+  );
 }
 
 export interface ChannelReplyState {
@@ -78,7 +83,10 @@ export function replyStates(
     const reachable =
       inbound !== undefined ||
       (contact?.identities ?? []).some(
-        (i) => kinds.includes(i.kind) || (kinds.includes('phone') && i.kind === 'whatsapp') || (kinds.includes('whatsapp') && i.kind === 'phone'),
+        (i) =>
+          kinds.includes(i.kind) ||
+          (kinds.includes('phone') && i.kind === 'whatsapp') ||
+          (kinds.includes('whatsapp') && i.kind === 'phone'),
       );
     const state: ChannelReplyState = { channel, available: reachable };
     if (!reachable) state.note = `no ${channel} address for this customer`;

@@ -48,7 +48,10 @@ async function renderList(): Promise<void> {
   const { items } = await api<{ items: ConversationItem[] }>('/api/conversations?limit=100');
   const list = $('conversations');
   if (items.length === 0) {
-    clear(list, h('li', { class: 'empty' }, 'No conversations yet. Point a provider webhook at /webhooks/<channel>.'));
+    clear(
+      list,
+      h('li', { class: 'empty' }, 'No conversations yet. Point a provider webhook at /webhooks/<channel>.'),
+    );
     return;
   }
   if (!state.selected && items[0]) void select(items[0].id);
@@ -63,11 +66,27 @@ async function renderList(): Promise<void> {
           'data-id': c.id,
           onclick: () => void select(c.id),
         },
-        h('div', { class: 'row' }, h('span', { class: 'name' }, contactLabel(c.contact)), h('span', { class: 'when', title: c.lastMessageAt }, when(c.lastMessageAt))),
-        h('div', { class: 'row' }, h('span', {}, ...c.channels.map(channelIcon)), h('span', { class: `status ${c.status}` }, c.status)),
+        h(
+          'div',
+          { class: 'row' },
+          h('span', { class: 'name' }, contactLabel(c.contact)),
+          h('span', { class: 'when', title: c.lastMessageAt }, when(c.lastMessageAt)),
+        ),
+        h(
+          'div',
+          { class: 'row' },
+          h('span', {}, ...c.channels.map(channelIcon)),
+          h('span', { class: `status ${c.status}` }, c.status),
+        ),
         c.subject ? h('div', { class: 'subject' }, c.subject) : null,
         c.preview
-          ? h('div', { class: 'preview' }, c.preview.direction === 'outbound' ? '↩ ' : '', c.preview.call ? '☎ call ' : '', c.preview.text)
+          ? h(
+              'div',
+              { class: 'preview' },
+              c.preview.direction === 'outbound' ? '↩ ' : '',
+              c.preview.call ? '☎ call ' : '',
+              c.preview.text,
+            )
           : null,
       ),
     ),
@@ -83,7 +102,8 @@ async function select(id: string, highlight?: string): Promise<void> {
   }
   state.selected = id;
   state.highlight = highlight;
-  for (const el of document.querySelectorAll('.conv')) el.classList.toggle('selected', el.getAttribute('data-id') === id);
+  for (const el of document.querySelectorAll('.conv'))
+    el.classList.toggle('selected', el.getAttribute('data-id') === id);
   await renderConversation();
 }
 
@@ -127,9 +147,21 @@ function messageItem(m: MessageView, contacts: Contact[]): HTMLElement {
       { class: 'head' },
       channelIcon(m.channel),
       h('span', { class: 'from' }, from),
-      h('span', {}, m.direction === 'inbound' ? `→ via ${channelName(m.channel)}` : `← on ${channelName(m.channel)}`),
+      h(
+        'span',
+        {},
+        m.direction === 'inbound' ? `→ via ${channelName(m.channel)}` : `← on ${channelName(m.channel)}`,
+      ),
       h('span', { title: m.sentAt }, when(m.sentAt)),
-      h('span', { class: `dstatus ${m.status}`, 'data-testid': 'delivery-status', title: m.statusHistory.map((s) => `${s.status} ${s.at}`).join('\n') }, m.status),
+      h(
+        'span',
+        {
+          class: `dstatus ${m.status}`,
+          'data-testid': 'delivery-status',
+          title: m.statusHistory.map((s) => `${s.status} ${s.at}`).join('\n'),
+        },
+        m.status,
+      ),
       m.visibility === 'public' ? h('span', { class: 'status pending' }, 'public') : null,
       toggle,
     ),
@@ -137,34 +169,79 @@ function messageItem(m: MessageView, contacts: Contact[]): HTMLElement {
   );
   if (m.transcript && m.transcript.turns.length > 0) {
     append(item, [
-      h('div', { class: 'quoted' }, `Call${m.call?.durationMs ? `, ${formatMs(m.call.durationMs)}` : ''}${m.call?.status ? ` (${m.call.status})` : ''} · transcript`),
+      h(
+        'div',
+        { class: 'quoted' },
+        `Call${m.call?.durationMs ? `, ${formatMs(m.call.durationMs)}` : ''}${m.call?.status ? ` (${m.call.status})` : ''} · transcript`,
+      ),
       h(
         'ol',
         { class: 'transcript', 'data-testid': 'transcript' },
         ...m.transcript.turns.map((t) =>
-          h('li', {}, h('span', { class: 't' }, formatMs(t.startMs)), h('span', { class: `speaker ${t.speaker}` }, `${t.speaker}:`), t.text),
+          h(
+            'li',
+            {},
+            h('span', { class: 't' }, formatMs(t.startMs)),
+            h('span', { class: `speaker ${t.speaker}` }, `${t.speaker}:`),
+            t.text,
+          ),
         ),
       ),
     ]);
   } else if (m.call && !m.text) {
-    append(item, [h('div', { class: 'quoted' }, `Call ${m.call.status ?? ''}${m.call.durationMs ? `, ${formatMs(m.call.durationMs)}` : ''} (no transcript yet)`)]);
+    append(item, [
+      h(
+        'div',
+        { class: 'quoted' },
+        `Call ${m.call.status ?? ''}${m.call.durationMs ? `, ${formatMs(m.call.durationMs)}` : ''} (no transcript yet)`,
+      ),
+    ]);
   }
   const text = m.newText ?? m.text;
   if (text) append(item, [h('div', { class: 'text', 'data-testid': 'message-text' }, text)]);
-  if (m.newText && m.newText !== m.text) append(item, [h('details', { class: 'quoted' }, h('summary', {}, 'quoted history'), h('div', { class: 'text' }, m.text))]);
-  if (m.hasHtml) append(item, [h('div', { class: 'quoted', title: 'HTML is not rendered: it is shown as text, so no remote content or script runs' }, 'HTML email, shown as text')]);
+  if (m.newText && m.newText !== m.text)
+    append(item, [
+      h(
+        'details',
+        { class: 'quoted' },
+        h('summary', {}, 'quoted history'),
+        h('div', { class: 'text' }, m.text),
+      ),
+    ]);
+  if (m.hasHtml)
+    append(item, [
+      h(
+        'div',
+        {
+          class: 'quoted',
+          title: 'HTML is not rendered: it is shown as text, so no remote content or script runs',
+        },
+        'HTML email, shown as text',
+      ),
+    ]);
   if (m.attachments.length > 0) {
     append(item, [
       h(
         'ul',
         { class: 'attachments', 'data-testid': 'attachments' },
-        ...m.attachments.map((a) => h('li', {}, a.filename ?? a.caption ?? a.id, ` · ${a.contentType} · ${bytes(a.size)}`)),
+        ...m.attachments.map((a) =>
+          h('li', {}, a.filename ?? a.caption ?? a.id, ` · ${a.contentType} · ${bytes(a.size)}`),
+        ),
       ),
     ]);
   }
   if (m.warnings.length > 0) append(item, [h('div', { class: 'error' }, m.warnings.join('; '))]);
   if (reasonOpen) {
-    append(item, [h('div', { class: 'placement', 'data-testid': 'placement' }, 'Placed by ', h('b', {}, m.placement.rule), ': ', m.placement.reason)]);
+    append(item, [
+      h(
+        'div',
+        { class: 'placement', 'data-testid': 'placement' },
+        'Placed by ',
+        h('b', {}, m.placement.rule),
+        ': ',
+        m.placement.reason,
+      ),
+    ]);
   }
   return item;
 }
@@ -187,7 +264,11 @@ async function renderConversation(): Promise<void> {
       'div',
       { class: 'meta' },
       h('span', { 'data-testid': 'thread-channels' }, ...conversation.channels.map(channelIcon)),
-      h('span', { class: `status ${conversation.status}`, 'data-testid': 'thread-status' }, conversation.status),
+      h(
+        'span',
+        { class: `status ${conversation.status}`, 'data-testid': 'thread-status' },
+        conversation.status,
+      ),
       h('span', {}, `${messages.length} messages · last activity ${when(conversation.lastMessageAt)}`),
       h(
         'select',
@@ -195,7 +276,9 @@ async function renderConversation(): Promise<void> {
           'aria-label': 'Status',
           onchange: (e: Event) => void setStatus((e.target as HTMLSelectElement).value),
         },
-        ...(['open', 'pending', 'closed'] as const).map((s) => h('option', { value: s, selected: s === conversation.status }, s)),
+        ...(['open', 'pending', 'closed'] as const).map((s) =>
+          h('option', { value: s, selected: s === conversation.status }, s),
+        ),
       ),
     ),
   );
@@ -204,16 +287,25 @@ async function renderConversation(): Promise<void> {
   let previous: string | undefined;
   for (const m of messages) {
     if (previous && m.direction === 'inbound' && m.channel !== previous) {
-      items.push(h('li', { class: 'switch', 'data-testid': 'channel-switch' }, h('span', {}, `customer switched from ${channelName(previous)} to ${channelName(m.channel)}`)));
+      items.push(
+        h(
+          'li',
+          { class: 'switch', 'data-testid': 'channel-switch' },
+          h('span', { class: 'switch-label' }, `customer switched from ${channelName(previous)} to ${channelName(m.channel)}`),
+        ),
+      );
     }
     if (m.direction === 'inbound') previous = m.channel;
     items.push(messageItem(m, contacts));
   }
   const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 40;
   clear(timeline, ...items);
-  const target = state.highlight ? timeline.querySelector(`[data-id="${CSS.escape(state.highlight)}"]`) : null;
+  const target = state.highlight
+    ? timeline.querySelector(`[data-id="${CSS.escape(state.highlight)}"]`)
+    : null;
   if (target) target.scrollIntoView({ block: 'center' });
-  else if (atBottom || !timeline.dataset.shown || timeline.dataset.shown !== conversation.id) timeline.scrollTop = timeline.scrollHeight;
+  else if (atBottom || !timeline.dataset.shown || timeline.dataset.shown !== conversation.id)
+    timeline.scrollTop = timeline.scrollHeight;
   timeline.dataset.shown = conversation.id;
   renderReply(detail);
   await renderContact(contacts[0]);
@@ -221,7 +313,10 @@ async function renderConversation(): Promise<void> {
 
 async function setStatus(status: string): Promise<void> {
   if (!state.selected) return;
-  await api(`/api/conversations/${encodeURIComponent(state.selected)}/status`, { method: 'POST', body: { status } });
+  await api(`/api/conversations/${encodeURIComponent(state.selected)}/status`, {
+    method: 'POST',
+    body: { status },
+  });
   await Promise.all([renderList(), renderConversation()]);
 }
 
@@ -233,7 +328,9 @@ function renderReply(detail: ConversationDetail): void {
   const select = $('reply-channel') as HTMLSelectElement;
   const states = detail.reply.channels;
   const chosen =
-    state.chosenChannel && states.some((s) => s.channel === state.chosenChannel) ? state.chosenChannel : detail.reply.defaultChannel;
+    state.chosenChannel && states.some((s) => s.channel === state.chosenChannel)
+      ? state.chosenChannel
+      : detail.reply.defaultChannel;
   clear(
     select,
     ...states.map((s) =>
@@ -305,13 +402,21 @@ async function renderContact(contact: Contact | undefined): Promise<void> {
     'select',
     { 'data-testid': 'merge-select', 'aria-label': 'Contact to merge' },
     h('option', { value: '' }, 'Merge with another contact…'),
-    ...others.map((c) => h('option', { value: c.id }, `${c.name ?? c.id} · ${c.identities.map(identityText).join(', ')}`)),
+    ...others.map((c) =>
+      h('option', { value: c.id }, `${c.name ?? c.id} · ${c.identities.map(identityText).join(', ')}`),
+    ),
   );
   const consent = Object.entries(contact.consent).filter(([, v]) => v.optedOut);
   const otherConversations = conversations.filter((c) => c.id !== state.selected);
   clear(
     panel,
-    h('h2', { 'data-testid': 'contact-name' }, contact.name ?? 'Unnamed contact', ' ', h('small', {}, contact.id)),
+    h(
+      'h2',
+      { 'data-testid': 'contact-name' },
+      contact.name ?? 'Unnamed contact',
+      ' ',
+      h('small', {}, contact.id),
+    ),
     h(
       'ul',
       { class: 'identities', 'data-testid': 'identities' },
@@ -326,9 +431,19 @@ async function renderContact(contact: Contact | undefined): Promise<void> {
         ),
       ),
     ),
-    ...contact.claims.map((c) => h('div', { class: 'trust' }, `unverified claim: ${identityText(c)}${c.evidence ? ` (${c.evidence})` : ''}`)),
+    ...contact.claims.map((c) =>
+      h(
+        'div',
+        { class: 'trust' },
+        `unverified claim: ${identityText(c)}${c.evidence ? ` (${c.evidence})` : ''}`,
+      ),
+    ),
     ...consent.map(([channel, v]) =>
-      h('div', { class: 'consent', 'data-testid': 'consent' }, `Opted out of ${channelName(channel)}${v.keyword ? ` by texting ${v.keyword}` : ''} on ${v.at.slice(0, 10)}`),
+      h(
+        'div',
+        { class: 'consent', 'data-testid': 'consent' },
+        `Opted out of ${channelName(channel)}${v.keyword ? ` by texting ${v.keyword}` : ''} on ${v.at.slice(0, 10)}`,
+      ),
     ),
     h(
       'div',
@@ -341,7 +456,10 @@ async function renderContact(contact: Contact | undefined): Promise<void> {
           'data-testid': 'merge-button',
           onclick: async () => {
             if (!mergeSelect.value) return;
-            await api('/api/contacts/merge', { method: 'POST', body: { a: contact.id, b: mergeSelect.value } });
+            await api('/api/contacts/merge', {
+              method: 'POST',
+              body: { a: contact.id, b: mergeSelect.value },
+            });
             await Promise.all([renderList(), renderConversation()]);
           },
         },
@@ -368,10 +486,13 @@ async function renderContact(contact: Contact | undefined): Promise<void> {
                     'data-testid': 'merge-conversation',
                     onclick: async () => {
                       if (!state.selected) return;
-                      const { conversation } = await api<{ conversation: Conversation }>('/api/conversations/merge', {
-                        method: 'POST',
-                        body: { a: state.selected, b: c.id },
-                      });
+                      const { conversation } = await api<{ conversation: Conversation }>(
+                        '/api/conversations/merge',
+                        {
+                          method: 'POST',
+                          body: { a: state.selected, b: c.id },
+                        },
+                      );
                       state.selected = conversation.id;
                       await Promise.all([renderList(), renderConversation()]);
                     },
@@ -390,7 +511,9 @@ async function renderContact(contact: Contact | undefined): Promise<void> {
 
 async function renderOutbox(): Promise<void> {
   const { enabled, items } = await api<{ enabled: boolean; items: OutboxEntry[] }>('/api/outbox');
-  $('outbox-mode').textContent = enabled ? 'sandbox: replies stop here instead of reaching providers' : 'off: replies go to the providers';
+  $('outbox-mode').textContent = enabled
+    ? 'sandbox: replies stop here instead of reaching providers'
+    : 'off: replies go to the providers';
   clear(
     $('outbox'),
     ...(items.length === 0 ? [h('li', { class: 'empty' }, 'Nothing sent yet.')] : []),
@@ -398,7 +521,14 @@ async function renderOutbox(): Promise<void> {
       h(
         'li',
         { 'data-testid': 'outbox-entry', 'data-channel': e.channel },
-        h('div', {}, channelIcon(e.channel), h('span', { class: 'to' }, e.to.map(identityText).join(', ')), ' · ', when(e.at)),
+        h(
+          'div',
+          {},
+          channelIcon(e.channel),
+          h('span', { class: 'to' }, e.to.map(identityText).join(', ')),
+          ' · ',
+          when(e.at),
+        ),
         e.subject ? h('div', {}, e.subject) : null,
         h('div', { class: 'text' }, e.text),
         h('div', { class: 'trust' }, e.externalId),
@@ -421,21 +551,44 @@ async function search(event: Event): Promise<void> {
   const snippet = (m: MessageView) => {
     const text = [m.text, ...(m.transcript?.turns.map((t) => `${t.speaker}: ${t.text}`) ?? [])].join(' ');
     const lower = text.toLowerCase();
-    const at = Math.max(0, Math.min(...words.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length) - 40);
+    const at = Math.max(
+      0,
+      Math.min(...words.map((w) => lower.indexOf(w)).filter((i) => i >= 0), text.length) - 40,
+    );
     const part = text.slice(at, at + 160);
     // Marks the matched words without ever parsing text as HTML.
     const out: Node[] = [];
     const re = new RegExp(`(${words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})`, 'gi');
-    for (const piece of part.split(re)) out.push(words.includes(piece.toLowerCase()) ? h('mark', {}, piece) : document.createTextNode(piece));
+    for (const piece of part.split(re))
+      out.push(words.includes(piece.toLowerCase()) ? h('mark', {}, piece) : document.createTextNode(piece));
     return out;
   };
   clear(
     box,
-    h('div', { class: 'bar' }, h('span', {}, `${items.length} result${items.length === 1 ? '' : 's'} for “${q}”`), h('button', { type: 'button', onclick: () => void (box.hidden = true) }, 'clear')),
+    h(
+      'div',
+      { class: 'bar' },
+      h('span', {}, `${items.length} result${items.length === 1 ? '' : 's'} for “${q}”`),
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () => {
+            box.hidden = true;
+          },
+        },
+        'clear',
+      ),
+    ),
     ...items.map((m) =>
       h(
         'div',
-        { class: 'hit', 'data-testid': 'search-hit', 'data-channel': m.channel, onclick: () => void select(m.conversationId, m.id) },
+        {
+          class: 'hit',
+          'data-testid': 'search-hit',
+          'data-channel': m.channel,
+          onclick: () => void select(m.conversationId, m.id),
+        },
         h('div', {}, channelIcon(m.channel), when(m.sentAt)),
         h('div', {}, ...snippet(m)),
       ),
@@ -457,7 +610,8 @@ function live(): void {
   const indicator = $('live');
   source.onopen = () => indicator.classList.add('on');
   source.onerror = () => indicator.classList.remove('on');
-  for (const name of ['message', 'status', 'updated', 'contact', 'conversation']) source.addEventListener(name, refreshSoon);
+  for (const name of ['message', 'status', 'updated', 'contact', 'conversation'])
+    source.addEventListener(name, refreshSoon);
   source.addEventListener('outbox', () => void renderOutbox());
 }
 

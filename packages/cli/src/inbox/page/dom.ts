@@ -25,7 +25,9 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 export function append(el: Element, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
-    el.append(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+    el.append(
+      typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child,
+    );
   }
 }
 
@@ -55,7 +57,11 @@ export const channelName = (channel: string) => CHANNEL_LABELS[channel]?.[1] ?? 
 export function channelIcon(channel: string): HTMLElement {
   const [short, name] = CHANNEL_LABELS[channel] ?? [channel.slice(0, 3).toUpperCase(), channel];
   const known = channel in CHANNEL_LABELS;
-  return h('span', { class: `ch ${known ? `ch-${channel}` : 'ch-other'}`, title: name, 'data-channel': channel }, short);
+  return h(
+    'span',
+    { class: `ch ${known ? `ch-${channel}` : 'ch-other'}`, title: name, 'data-channel': channel },
+    short,
+  );
 }
 
 export function when(iso: string): string {
