@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, JOURNEY_NOW, journeyEvents } from '../harness/journey.mjs';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
 import { NO_ORPHANS, orphanCounts, snapshot } from './helpers/snapshot.js';
-import { buildWorker, Worker } from './helpers/workers.js';
+import { buildWorker, removeWorker, Worker } from './helpers/workers.js';
 
 const unavailable = postgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run in CI: ${unavailable}`);
@@ -24,6 +24,7 @@ describe.skipIf(unavailable)('8 processes ingesting into one PostgreSQL', () => 
     [server, worker] = await Promise.all([startTestServer(), buildWorker()]);
   });
   afterAll(async () => {
+    removeWorker(worker);
     await server?.stop();
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHub, isConfigurationError } from '@omnithread/core';
-import { openStore } from '@omnithread/postgres';
+import { openStore, postgresStore } from '@omnithread/postgres';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JOURNEY_NOW, journeyEvents } from '../harness/journey.mjs';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
@@ -39,8 +39,11 @@ describe('openStore', () => {
     expect(second.state).toEqual(first.state);
   }, 60_000);
 
-  it('refuses an empty spec with a ConfigurationError', async () => {
+  it('refuses an empty spec or a missing connection string with a ConfigurationError', async () => {
     await expect(openStore('')).rejects.toSatisfy(isConfigurationError);
+    await expect(postgresStore({ connectionString: '' })).rejects.toSatisfy(
+      (e: unknown) => isConfigurationError(e) && e.setting === 'connectionString',
+    );
   });
 
   const unavailable = postgresUnavailable();

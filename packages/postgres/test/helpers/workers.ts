@@ -1,4 +1,6 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 
@@ -40,6 +42,11 @@ export async function buildWorker(): Promise<string> {
     ],
   });
   return `${outDir}worker.mjs`;
+}
+
+/** Removes a bundle made by `buildWorker`. */
+export function removeWorker(script: string | undefined): void {
+  if (script) rmSync(dirname(script), { recursive: true, force: true });
 }
 
 export interface WorkerMessage {
