@@ -62,6 +62,8 @@ export interface SendResult {
   externalId: string;
   status: DeliveryStatus;
   sentAt?: string;
+  /** `public` when the send was visible to everyone (a public reply on X). Default private. */
+  visibility?: 'public' | 'private';
   /** Our address the message went out from (the mailbox, the number), when the adapter knows it. */
   from?: Identity;
   /** Thread evidence of the sent message (its own Message-ID), so replies to it thread back. */

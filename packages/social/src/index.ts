@@ -20,7 +20,6 @@ export {
   memoryCursorStore,
   oneToOneConversationId,
   parseXPayload,
-  publicAfterPrivate,
   verifyXSignature,
   type XAdapter,
   type XAdapterConfig,

@@ -1,12 +1,5 @@
-import {
-  createHub,
-  crossChannelContinuation,
-  explicitThread,
-  memoryStore,
-  newConversation,
-  sameChannelSession,
-} from '@omnithread/core';
-import { createXAdapter, publicAfterPrivate } from '@omnithread/social/x';
+import { createHub, memoryStore } from '@omnithread/core';
+import { createXAdapter } from '@omnithread/social/x';
 import { TwitterApi } from 'twitter-api-v2';
 import { describe, expect, it } from 'vitest';
 import { CONSUMER_SECRET, fixture } from './helpers.js';
@@ -17,37 +10,19 @@ const later = (ms: string) => {
   return t;
 };
 
-async function journey(rules?: Parameters<typeof createHub>[0]['rules']) {
-  const x = createXAdapter({
-    client: new TwitterApi('test-bearer'),
-    userId: '3001',
-    consumerSecret: CONSUMER_SECRET,
-  });
-  const hub = createHub({ store: memoryStore(), adapters: [x], ...(rules ? { rules } : {}) });
-  for (const e of x.parse(fixture('x/aaa-dm.json'))) await hub.ingest(e);
-  const results = [];
-  for (const e of x.parse(later('1700000400000'))) results.push(await hub.ingest(e));
-  return { hub, mention: results[0]! };
-}
-
 describe('a DM first, then a public mention (the reverse order)', () => {
-  it('with the core default rules, the public mention starts its own conversation (threaded, no evidence)', async () => {
-    const { hub, mention } = await journey();
-    expect(mention.type === 'message' && mention.message.placement.rule).toBe('new-conversation');
-    expect((await hub.conversations.list()).items).toHaveLength(2);
-  });
-
-  it('with publicAfterPrivate() before cross-channel continuation, it joins the DM conversation', async () => {
-    const { hub, mention } = await journey([
-      explicitThread(),
-      sameChannelSession(),
-      publicAfterPrivate(),
-      crossChannelContinuation(),
-      newConversation(),
-    ]);
-    expect(mention.type === 'message' && mention.message.placement).toMatchObject({
-      rule: 'public-after-private',
-      reason: expect.stringContaining('went public on x after a private conversation'),
+  it('the public mention continues the DM conversation as a switch to public, recorded as public', async () => {
+    const x = createXAdapter({
+      client: new TwitterApi('test-bearer'),
+      userId: '3001',
+      consumerSecret: CONSUMER_SECRET,
+    });
+    const hub = createHub({ store: memoryStore(), adapters: [x] });
+    for (const e of x.parse(fixture('x/aaa-dm.json'))) await hub.ingest(e);
+    const [mention] = await Promise.all(x.parse(later('1700000400000')).map((e) => hub.ingest(e)));
+    expect(mention!.type === 'message' && mention!.message.placement).toMatchObject({
+      rule: 'cross-channel-continuation',
+      reason: expect.stringContaining('customer switched from private x messages to a public x post'),
     });
     const conversations = (await hub.conversations.list()).items;
     expect(conversations).toHaveLength(1);

@@ -25,12 +25,14 @@ export function statusRank(status: DeliveryStatus): number {
 type EventOf<T extends NormalizedInboundEvent['type']> = Extract<NormalizedInboundEvent, { type: T }>;
 
 export function applyStatus(message: Message, update: EventOf<'status'>['status']): Message {
-  const exists = message.statusHistory.some((h) => h.status === update.status && h.at === update.at);
-  if (exists) return message;
+  // One entry per status, at its earliest report: a retried callback stamped with its arrival time
+  // (Twilio sends no timestamp for some statuses) changes nothing.
+  const existing = message.statusHistory.find((h) => h.status === update.status);
+  if (existing && existing.at <= update.at) return message;
   const entry = update.error
     ? { status: update.status, at: update.at, error: update.error }
     : { status: update.status, at: update.at };
-  const statusHistory = [...message.statusHistory, entry].sort((a, b) =>
+  const statusHistory = [...message.statusHistory.filter((h) => h !== existing), entry].sort((a, b) =>
     a.at < b.at ? -1 : a.at > b.at ? 1 : STATUS_RANK[a.status] - STATUS_RANK[b.status],
   );
   let status = message.status;

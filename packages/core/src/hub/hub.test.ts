@@ -121,6 +121,19 @@ describe('dedup and events', () => {
     expect(message!.deletedAt).toBe(at(4));
     expect(updates).toEqual(['edit', 'reaction', 'delete']);
   });
+  it('a status reported twice (a retried callback stamped on arrival) keeps one entry, at its first report', async () => {
+    const { hub } = setup();
+    await hub.ingest(msg('sms', phone('+14155550100'), 0, 'hi', { external: { id: 'SMs' } }));
+    for (const hours of [2, 1, 3]) {
+      await hub.ingest({
+        type: 'status',
+        status: { channel: 'sms', externalId: 'SMs', status: 'delivered', at: at(hours) },
+      });
+    }
+    const [conversation] = (await hub.conversations.list()).items;
+    const [message] = (await hub.conversations.messages(conversation!.id)).items;
+    expect(message!.statusHistory).toEqual([{ status: 'delivered', at: at(1) }]);
+  });
   it('consent events are the latest-wins state per channel, whatever the arrival order', async () => {
     const { hub } = setup();
     const ann = phone('+14155550100');
@@ -244,6 +257,30 @@ describe('hub.reply', () => {
       /opted out of sms \(reported by the provider\)/,
     );
     expect(sms.sent).toHaveLength(0);
+  });
+  it('an echo of the reply that beats the send result updates the reply instead of adding a second message', async () => {
+    const x = fakeAdapter('x', { identityKinds: ['x'] });
+    const hub = createHub({ store: memoryStore(), adapters: [x], clock: () => new Date(at(10)) });
+    const first = await conversationOf(hub, msg('x', { kind: 'x', value: '42' }, 9, 'dm'));
+    x.send = async (message) => {
+      // The provider's webhook delivers the echo while the send call is still in flight.
+      await hub.ingest(
+        msg('x', { kind: 'x', value: '3001' }, 10, message.text, {
+          direction: 'outbound',
+          to: [{ kind: 'x', value: '42' }],
+          external: { id: 'dm-777', clientId: message.id },
+        }),
+      );
+      return { externalId: 'dm-777', status: 'sent', visibility: 'public' };
+    };
+    const reply = await hub.reply(first.conversation.id, { text: 'on it' });
+    const messages = (await hub.conversations.messages(first.conversation.id)).items;
+    expect(messages.map((m) => [m.direction, m.external.id])).toEqual([
+      ['inbound', first.message.external.id],
+      ['outbound', 'dm-777'],
+    ]);
+    expect(reply.visibility).toBe('public');
+    expect((await hub.conversations.get(first.conversation.id)).publicChannels).toEqual(['x']);
   });
   it('stores a failed send as failed and rethrows', async () => {
     const { hub, sms } = setup();

@@ -105,7 +105,15 @@ async function ingestMessage(
   ];
   await tx.lock([...new Set(lockKeys)].sort());
 
-  const existing = await tx.findMessageByExternalId(m.channel, m.external.id);
+  let existing = await tx.findMessageByExternalId(m.channel, m.external.id);
+  if (!existing && m.direction === 'outbound' && m.external.clientId) {
+    // The echo of a reply whose send has not returned yet: give the stored reply its provider id.
+    const pending = await tx.getMessage(m.external.clientId);
+    if (pending && pending.channel === m.channel && pending.external.id.startsWith('pending:')) {
+      existing = await applyPendingEvents(tx, { ...pending, external: { id: m.external.id } });
+      await tx.updateMessage(existing);
+    }
+  }
   if (existing) {
     const conversation = await liveConversation(tx, existing.conversationId);
     const contact = await liveContact(tx, existing.contactId);
@@ -170,7 +178,9 @@ async function ingestMessage(
     text: m.text,
     attachments: m.attachments,
     thread: m.thread,
-    external: m.external,
+    external: m.external.threadId
+      ? { id: m.external.id, threadId: m.external.threadId }
+      : { id: m.external.id },
     status: m.status ?? (m.direction === 'inbound' ? 'received' : 'sent'),
     statusHistory: [],
     placement: { rule: placement.rule, reason: placement.decision.reason },

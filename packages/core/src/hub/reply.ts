@@ -13,6 +13,7 @@ import type { Contact } from '../model/contact.js';
 import type { Identity } from '../model/identity.js';
 import type { Attachment, Message } from '../model/message.js';
 import type { Store } from '../store/contract.js';
+import { applyStatus } from './apply.js';
 import { addMessageToConversation } from './conversations.js';
 import { type Engine, liveContact, liveConversation, type PendingEmit } from './engine.js';
 import { applyPendingEvents } from './ingest.js';
@@ -221,33 +222,41 @@ export async function sendReply(
       ...(inbound ? { lastInbound: inbound } : {}),
       now,
     });
-    message = {
-      ...message,
-      external: { id: result.externalId },
-      status: result.status,
-      statusHistory: [...message.statusHistory, { status: result.status, at: result.sentAt ?? nowIso }],
-      thread: {
-        keys: result.thread?.keys ?? [],
-        refs: [...message.thread.refs, ...(result.thread?.refs ?? [])],
-      },
-      metadata: { ...message.metadata, ...(result.metadata as Record<string, never> | undefined) },
-      raw: (result.raw ?? null) as Message['raw'],
-    };
-    if (result.from) message.from = result.from;
-    const sent = message;
+    const sentAt = result.sentAt ?? nowIso;
     message = await store.transaction(async (tx) => {
-      const current = await liveConversation(tx, conversation.id);
+      // Re-read: an echo of this very send (Messenger, X) may have reached the webhook first.
+      const stored = (await tx.getMessage(id)) ?? message;
+      let sent: Message = applyStatus(
+        {
+          ...stored,
+          external: { id: result.externalId },
+          thread: {
+            keys: result.thread?.keys ?? [],
+            refs: [...message.thread.refs, ...(result.thread?.refs ?? [])],
+          },
+          metadata: { ...stored.metadata, ...(result.metadata as Record<string, never> | undefined) },
+          raw: (result.raw ?? null) as Message['raw'],
+          visibility: result.visibility ?? stored.visibility,
+        },
+        { channel, externalId: result.externalId, status: result.status, at: sentAt },
+      );
+      if (result.from) sent.from = result.from;
       // Statuses may have raced ahead of us to the webhook, keyed by the provider id we just learnt.
-      const withPending = await applyPendingEvents(tx, sent);
-      await tx.updateMessage(withPending);
-      if (current && sent.thread.keys.length > 0) {
-        await tx.updateConversation({
-          ...current,
-          threadKeys: [...new Set([...current.threadKeys, ...sent.thread.keys])],
-        });
-        await tx.claimThreadKeys(current.id, sent.thread.keys);
+      sent = await applyPendingEvents(tx, sent);
+      await tx.updateMessage(sent);
+      const current = await liveConversation(tx, conversation.id);
+      if (current) {
+        const isPublic = sent.visibility === 'public' && !current.publicChannels.includes(channel);
+        if (sent.thread.keys.length > 0 || isPublic) {
+          await tx.updateConversation({
+            ...current,
+            threadKeys: [...new Set([...current.threadKeys, ...sent.thread.keys])],
+            publicChannels: isPublic ? [...current.publicChannels, channel] : current.publicChannels,
+          });
+          await tx.claimThreadKeys(current.id, sent.thread.keys);
+        }
       }
-      return withPending;
+      return sent;
     });
   } catch (error) {
     const failed: Message = {

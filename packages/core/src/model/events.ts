@@ -35,7 +35,16 @@ export const inboundMessageSchema = z.object({
   attachments: z.array(attachmentSchema).default([]),
   replyTo: z.string().optional(),
   thread: threadEvidenceSchema.default({ keys: [], refs: [] }),
-  external: z.object({ id: z.string().min(1), threadId: z.string().optional() }),
+  external: z.object({
+    id: z.string().min(1),
+    threadId: z.string().optional(),
+    /**
+     * On an echo of our own send (Messenger, X): the id of our outbound message, when the provider
+     * hands back what we attached. An echo that beats the send's own result then updates that
+     * message instead of becoming a second one.
+     */
+    clientId: z.string().optional(),
+  }),
   status: deliveryStatusSchema.optional(),
   visibility: z.enum(['public', 'private']).default('private'),
   transcript: transcriptSchema.optional(),

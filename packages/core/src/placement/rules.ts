@@ -104,6 +104,15 @@ export function sameChannelSession(options: SameChannelSessionOptions = {}): Pla
   };
 }
 
+/** A public post (an X mention) after private messages on the same channel is a switch too. */
+function goesPublic(c: Conversation, message: PlacementContext['message']): boolean {
+  return (
+    message.visibility === 'public' &&
+    c.lastChannel === message.channel &&
+    !c.publicChannels.includes(message.channel)
+  );
+}
+
 export interface CrossChannelContinuationOptions {
   /** How recently the conversation must have been active to be continued on a new channel. Default 72 h. */
   windowMs?: number;
@@ -129,16 +138,18 @@ export function crossChannelContinuation(options: CrossChannelContinuationOption
         .filter(
           (c) =>
             c.lastChannel !== undefined &&
-            c.lastChannel !== message.channel &&
+            (c.lastChannel !== message.channel || goesPublic(c, message)) &&
             Math.abs(sentAt - Date.parse(c.lastMessageAt)) <= windowMs,
         )
         .sort(recentFirst);
       const target = candidates[0];
       if (!target) return undefined;
+      const from = goesPublic(target, message) ? `private ${message.channel} messages` : target.lastChannel;
+      const to = message.visibility === 'public' ? `a public ${message.channel} post` : message.channel;
       return {
         kind: 'existing',
         conversation: target,
-        reason: `customer switched from ${target.lastChannel} to ${message.channel}: ${context.resolution.detail}, conversation active ${describeAgo(target.lastMessageAt, message.sentAt)} (continuation window ${describeDuration(windowMs)})`,
+        reason: `customer switched from ${from} to ${to}: ${context.resolution.detail}, conversation active ${describeAgo(target.lastMessageAt, message.sentAt)} (continuation window ${describeDuration(windowMs)})`,
       };
     },
   };

@@ -7,7 +7,6 @@ export { createXAdapter, type XAdapter, type XAdapterConfig } from './adapter.js
 export { type CursorStore, fileCursorStore, memoryCursorStore } from './cursor.js';
 export { xImporter } from './importer.js';
 export { oneToOneConversationId, parseAccountActivity, parseXPayload, X_CHANNEL } from './parse.js';
-export { type PublicAfterPrivateOptions, publicAfterPrivate } from './placement.js';
 export { DM_CURSOR, MENTIONS_CURSOR } from './poll.js';
 export { isTooManyRequests, retryAfterMs } from './rate-limit.js';
 export { TWEET_MAX_LENGTH } from './send.js';

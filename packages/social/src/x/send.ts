@@ -122,6 +122,7 @@ export async function xSend(
       sentAt,
       from,
       thread: { keys, refs: [`x:tweet:${tweetId}`] },
+      visibility: 'public',
       metadata: { visibility: 'public', inReplyToTweetId: tweetId, mediaIds },
       raw: result,
     };
