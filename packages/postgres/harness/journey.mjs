@@ -37,6 +37,9 @@ export function shuffle(items, seed) {
  * SMS answer with statuses, and of `emailThreads` email threads (a parent and two replies).
  * Each customer's messages fall within two hours, so however they arrive they belong in one
  * conversation per phone customer and one per email thread.
+ *
+ * @param {{ phoneCustomers?: number, emailThreads?: number }} [options]
+ * @returns {import('@omnithread/core').InboundEvent[]}
  */
 export function journeyEvents({ phoneCustomers = 12, emailThreads = 8 } = {}) {
   const events = [];
@@ -127,7 +130,14 @@ export function journeyEvents({ phoneCustomers = 12, emailThreads = 8 } = {}) {
   return events;
 }
 
-/** The order one writer delivers in: its own shuffle, with some events delivered twice. */
+/**
+ * The order one writer delivers in: its own shuffle, with some events delivered twice.
+ *
+ * @template T
+ * @param {T[]} events
+ * @param {{ seed: number, duplicateEvery?: number }} options
+ * @returns {T[]}
+ */
 export function deliveries(events, { seed, duplicateEvery = 0 }) {
   const order = shuffle(events, seed);
   if (!duplicateEvery) return order;

@@ -35,13 +35,28 @@ describe.skipIf(unavailable)('8 processes ingesting into one PostgreSQL', () => 
 
     // Every writer delivers the whole journey in its own order, some events twice, all at once;
     // they also race to migrate the empty database.
+    const seeds = Array.from({ length: WRITERS }, (_, i) => 101 + i);
+    // The orders really do hold what the test is about: replies before parents, statuses before messages.
+    const position = (order: ReturnType<typeof journeyEvents>, external: string) =>
+      order.findIndex((e) => e.type === 'message' && e.message.external.id === external);
+    for (const seed of seeds) {
+      const order = deliveries(journeyEvents(JOURNEY), { seed, duplicateEvery: 4 });
+      const replyFirst = Array.from({ length: JOURNEY.emailThreads }, (_, t) => t).some(
+        (t) => position(order, `<t${t}.m2@example.org>`) < position(order, `<t${t}.m0@example.org>`),
+      );
+      const statusFirst = order.some(
+        (e, i) => e.type === 'status' && i < position(order, e.status.externalId),
+      );
+      expect({ seed, replyFirst, statusFirst }).toEqual({ seed, replyFirst: true, statusFirst: true });
+    }
+
     const workers = Array.from(
       { length: WRITERS },
       (_, i) =>
         new Worker(worker, {
           store: { kind: 'postgres', url: server.urlOf(shared) },
           journey: JOURNEY,
-          seed: 101 + i,
+          seed: seeds[i],
           duplicateEvery: 4,
           waitForGo: true,
         }),
