@@ -51,9 +51,9 @@ const runnerOf = (client: Client, prepare: boolean): QueryRunner => ({
 });
 
 /**
- * The store on a PostgreSQL server (10 or later) through node-postgres. Any number of processes can
- * share one database: advisory locks taken by the hub and the unique constraints make concurrent
- * ingests end as they would one at a time.
+ * The store on a PostgreSQL server (11 or later, for `hashtextextended`) through node-postgres.
+ * Any number of processes can share one database: the hub's advisory locks and the unique
+ * constraints make concurrent ingests end as they would one at a time.
  *
  * @example
  * ```ts
