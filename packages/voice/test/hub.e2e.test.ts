@@ -68,6 +68,10 @@ describe('an email, then a call from the same customer', () => {
     });
     const conversation = await hub.conversations.get(first.conversation.id);
     expect(conversation.channels).toEqual(['email', 'voice']);
+    // The transcript that came by webhook is searchable like any message text.
+    const word = transcription.TranscriptionText.split(/\W+/).find((w: string) => w.length > 4)!;
+    expect((await hub.messages.search(word)).items.map((m) => m.external.id)).toContain(CALL_SID);
+    expect(call.text).toContain(transcription.TranscriptionText);
   });
 
   it('a transcript that arrives before its call waits, and is applied when the call comes', async () => {

@@ -77,6 +77,7 @@ export function applyDelete(message: Message, event: EventOf<'delete'>): Message
 
 export function applyEnrich(message: Message, event: EventOf<'enrich'>): Message {
   const updated: Message = { ...message };
+  if (event.text !== undefined) updated.text = event.text;
   if (event.transcript) updated.transcript = event.transcript;
   if (event.call) updated.call = { ...message.call, ...event.call };
   if (event.redactions) updated.redactions = event.redactions;

@@ -113,6 +113,16 @@ describe('dedup and events', () => {
       at: at(3),
     });
     await hub.ingest({ type: 'delete', channel: 'whatsapp', targetExternalId: 'wamid.9', at: at(4) });
+    await hub.ingest({
+      type: 'enrich',
+      channel: 'voice',
+      targetExternalId: 'CA1',
+      text: 'Customer: the tent',
+      transcript: { turns: [] },
+      at: at(5),
+    });
+    await hub.ingest(msg('voice', phone('+14155550100'), 5, '', { external: { id: 'CA1' } }));
+    expect((await hub.messages.search('tent')).items.map((m) => m.external.id)).toEqual(['CA1']);
     const [conversation] = (await hub.conversations.list()).items;
     const [message] = (await hub.conversations.messages(conversation!.id)).items;
     expect(message!.text).toBe('second text');
@@ -120,6 +130,7 @@ describe('dedup and events', () => {
     expect(message!.reactions).toEqual([{ by, emoji: '', at: at(3) }]);
     expect(message!.deletedAt).toBe(at(4));
     expect(updates).toEqual(['edit', 'reaction', 'delete']);
+    expect(message!.channel).toBe('whatsapp');
   });
   it('a status reported twice (a retried callback stamped on arrival) keeps one entry, at its first report', async () => {
     const { hub } = setup();

@@ -89,6 +89,8 @@ export const inboundEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('enrich'),
     ...targetFields,
+    /** The message's searchable text, when the enrichment changes it (a transcript's turns, joined). */
+    text: z.string().optional(),
     transcript: transcriptSchema.optional(),
     call: callInfoSchema.optional(),
     attachments: z.array(attachmentSchema).optional(),

@@ -81,6 +81,7 @@ export function transcriptEnrichEvent(
     channel: CHANNEL,
     targetExternalId: callId,
     at,
+    text: built.text,
     transcript: built.transcript,
     call: callInfoOf(parsed, options, undefined),
     raw: redactionEnabled(options.redact) ? redactedRawReference(raw, parsed.source) : raw,
