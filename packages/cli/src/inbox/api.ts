@@ -1,4 +1,4 @@
-import { type Hub, isOmnithreadError, type Message } from '@omnithread/core';
+import { describeIdentity, type Hub, isOmnithreadError, type Message } from '@omnithread/core';
 import type { Outbox } from './outbox.js';
 import { allMessages, messageView, replyStates } from './views.js';
 
@@ -95,7 +95,15 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
             lastChannel: c.lastChannel,
             lastMessageAt: c.lastMessageAt,
             contact: contact
-              ? { id: contact.id, name: contact.name, identities: contact.identities.length }
+              ? {
+                  id: contact.id,
+                  name: contact.name,
+                  // Unnamed contacts (an SMS sender) are shown by their first address.
+                  label:
+                    contact.name ??
+                    (contact.identities[0] ? describeIdentity(contact.identities[0]) : contact.id),
+                  identities: contact.identities.length,
+                }
               : undefined,
             preview: last
               ? {

@@ -9,7 +9,7 @@ interface ConversationItem {
   subject?: string;
   channels: string[];
   lastMessageAt: string;
-  contact?: { id: string; name?: string; identities: number };
+  contact?: { id: string; name?: string; label: string; identities: number };
   preview?: { channel: string; direction: string; status: string; text: string; call: boolean };
 }
 
@@ -40,8 +40,6 @@ async function api<T>(path: string, init?: { method: string; body: unknown }): P
   return data;
 }
 
-const contactLabel = (c?: { id: string; name?: string }) => c?.name ?? c?.id ?? 'unknown';
-
 // ---------- conversation list ----------
 
 async function renderList(): Promise<void> {
@@ -69,7 +67,7 @@ async function renderList(): Promise<void> {
         h(
           'div',
           { class: 'row' },
-          h('span', { class: 'name' }, contactLabel(c.contact)),
+          h('span', { class: 'name' }, c.contact?.label ?? 'unknown'),
           h('span', { class: 'when', title: c.lastMessageAt }, when(c.lastMessageAt)),
         ),
         h(
@@ -259,7 +257,12 @@ async function renderConversation(): Promise<void> {
   const { conversation, messages, contacts } = detail;
   clear(
     $('thread-head'),
-    h('h2', {}, contactLabel(contacts[0]), conversation.subject ? ` — ${conversation.subject}` : ''),
+    h(
+      'h2',
+      {},
+      contacts[0]?.name ?? contacts[0]?.identities[0]?.value ?? 'Unknown contact',
+      conversation.subject ? ` — ${conversation.subject}` : '',
+    ),
     h(
       'div',
       { class: 'meta' },
@@ -291,7 +294,11 @@ async function renderConversation(): Promise<void> {
         h(
           'li',
           { class: 'switch', 'data-testid': 'channel-switch' },
-          h('span', { class: 'switch-label' }, `customer switched from ${channelName(previous)} to ${channelName(m.channel)}`),
+          h(
+            'span',
+            { class: 'switch-label' },
+            `customer switched from ${channelName(previous)} to ${channelName(m.channel)}`,
+          ),
         ),
       );
     }
