@@ -1,0 +1,34 @@
+import { createServer } from 'node:http';
+import { Readable } from 'node:stream';
+import { createHub, memoryStore } from '@omnithread/core';
+import { createSmsAdapter } from '@omnithread/sms';
+
+const sms = createSmsAdapter({
+  accountSid: process.env.TWILIO_ACCOUNT_SID!,
+  authToken: process.env.TWILIO_AUTH_TOKEN!, // verifies X-Twilio-Signature on every webhook
+  from: process.env.TWILIO_FROM!,
+  publicBaseUrl: process.env.PUBLIC_BASE_URL, // the URL Twilio calls (and signs), e.g. your tunnel
+});
+const hub = createHub({ store: memoryStore(), adapters: [sms] });
+
+// Every message arrives placed in a conversation, with the rule and the reason.
+hub.on('message', async ({ message, conversation }) => {
+  if (message.direction !== 'inbound') return;
+  console.log(`${message.from.value}: ${message.text}\n  → ${conversation.id}: ${message.placement.reason}`);
+  if (message.placement.rule === 'new-conversation')
+    await hub.reply(conversation.id, { text: 'Thanks for writing! A person will answer here shortly.' });
+});
+
+// Node's http → web-standard Request → hub.handle (verify, parse, store, place) → Response.
+createServer(async (req, res) => {
+  const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
+    method: req.method,
+    headers: req.headers as Record<string, string>,
+    body: req.method === 'POST' ? (Readable.toWeb(req) as ReadableStream) : undefined,
+    duplex: 'half',
+  } as RequestInit);
+  const response = await hub.handle(request);
+  res
+    .writeHead(response.status, Object.fromEntries(response.headers))
+    .end(Buffer.from(await response.arrayBuffer()));
+}).listen(3000, () => console.log('Point your Twilio number at <PUBLIC_BASE_URL>/webhooks/sms (port 3000)'));
