@@ -21,6 +21,8 @@ export interface ImapListenConfig {
   tls?: Record<string, unknown>;
   /** Refuse to log in without TLS (default true; set false only for a server on loopback). */
   requireTls?: boolean;
+  /** How soon after a sync the client enters IDLE, in ms. Default 1000. */
+  idleDelayMs?: number;
   /** Called with a message that could not be parsed; the listener goes on. Default: console.error. */
   onRejected?(problem: { uid: number; raw: string; error: unknown }): void;
   /** Called on connection errors; the listener reconnects with backoff. Default: console.error. */
@@ -63,6 +65,10 @@ export async function listenImap(
       logger: false,
       doSTARTTLS: config.requireTls === false ? false : undefined,
       tls: config.tls,
+      // Enter IDLE soon after each sync (imapflow waits 15 s by default), and renew it every few
+      // minutes because servers and middleboxes drop long-silent connections.
+      autoIdleDelay: config.idleDelayMs ?? 1000,
+      maxIdleTime: 5 * 60_000,
     };
     const c = config.createClient
       ? config.createClient(settings)
