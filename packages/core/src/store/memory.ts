@@ -80,19 +80,23 @@ export function memoryStore(): Store {
   const messages = new Map<string, Message>();
   const messageByExternal = new Map<string, string>();
   const messagesOfConversation = new Map<string, Set<string>>();
+  // Secondary indexes, so placement and merges never scan every record.
+  const conversationsOfContact = new Map<string, Set<string>>();
+  const messagesOfContact = new Map<string, Set<string>>();
   const pending = new Map<string, PendingEvent[]>();
   const rejected: RejectedPayload[] = [];
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
-  const messageSet = (conversationId: string) => {
-    let set = messagesOfConversation.get(conversationId);
+  const setIn = (index: Map<string, Set<string>>, key: string) => {
+    let set = index.get(key);
     if (!set) {
       set = new Set();
-      messagesOfConversation.set(conversationId, set);
+      index.set(key, set);
     }
     return set;
   };
+  const messageSet = (conversationId: string) => setIn(messagesOfConversation, conversationId);
 
   const reader = {
     async getContact(id: string) {
@@ -127,11 +131,13 @@ export function memoryStore(): Store {
       contactIds: readonly string[],
       options: ConversationsOfContactsOptions = {},
     ) {
-      const wanted = new Set(contactIds);
+      const ids = new Set<string>();
+      for (const contactId of contactIds)
+        for (const id of conversationsOfContact.get(contactId) ?? []) ids.add(id);
       const out: Conversation[] = [];
-      for (const c of conversations.values()) {
-        if (c.mergedInto || !c.contactIds.some((id) => wanted.has(id))) continue;
-        if (options.statuses && !options.statuses.includes(c.status)) continue;
+      for (const id of ids) {
+        const c = conversations.get(id)!;
+        if (c.mergedInto || (options.statuses && !options.statuses.includes(c.status))) continue;
         out.push(c);
       }
       return out;
@@ -200,6 +206,26 @@ export function memoryStore(): Store {
       else set.delete(id);
       undo.push(() => (had ? set.add(id) : set.delete(id)));
     }
+    function putConversation(conversation: Conversation) {
+      const old = conversations.get(conversation.id);
+      for (const id of old?.contactIds ?? []) {
+        if (!conversation.contactIds.includes(id))
+          moveInSet(setIn(conversationsOfContact, id), conversation.id, false);
+      }
+      for (const id of conversation.contactIds) {
+        if (!old?.contactIds.includes(id))
+          moveInSet(setIn(conversationsOfContact, id), conversation.id, true);
+      }
+      setWithUndo(conversations, conversation.id, conversation);
+    }
+    function putMessage(message: Message) {
+      const old = messages.get(message.id);
+      if (old && old.contactId !== message.contactId)
+        moveInSet(setIn(messagesOfContact, old.contactId), message.id, false);
+      if (!old || old.contactId !== message.contactId)
+        moveInSet(setIn(messagesOfContact, message.contactId), message.id, true);
+      setWithUndo(messages, message.id, message);
+    }
     return {
       ...reader,
       async lock() {
@@ -217,10 +243,10 @@ export function memoryStore(): Store {
       },
       async insertConversation(conversation) {
         if (conversations.has(conversation.id)) throw new Error(`conversation ${conversation.id} exists`);
-        setWithUndo(conversations, conversation.id, snapshot(conversation));
+        putConversation(snapshot(conversation));
       },
       async updateConversation(conversation) {
-        setWithUndo(conversations, conversation.id, snapshot(conversation));
+        putConversation(snapshot(conversation));
       },
       async claimThreadKeys(conversationId, keys) {
         for (const key of keys) setWithUndo(threadOwners, key, conversationId);
@@ -228,7 +254,7 @@ export function memoryStore(): Store {
       async insertMessage(message) {
         const ext = externalKey(message.channel, message.external.id);
         if (messageByExternal.has(ext)) return false;
-        setWithUndo(messages, message.id, snapshot(message));
+        putMessage(snapshot(message));
         setWithUndo(messageByExternal, ext, message.id);
         moveInSet(messageSet(message.conversationId), message.id, true);
         return true;
@@ -246,25 +272,24 @@ export function memoryStore(): Store {
           moveInSet(messageSet(old.conversationId), message.id, false);
           moveInSet(messageSet(message.conversationId), message.id, true);
         }
-        setWithUndo(messages, message.id, snapshot(message));
+        putMessage(snapshot(message));
       },
       async moveMessages(fromConversationId, toConversationId) {
         for (const id of [...(messagesOfConversation.get(fromConversationId) ?? [])]) {
           const m = messages.get(id)!;
-          setWithUndo(messages, id, freeze({ ...m, conversationId: toConversationId }));
+          putMessage(freeze({ ...m, conversationId: toConversationId }));
           moveInSet(messageSet(fromConversationId), id, false);
           moveInSet(messageSet(toConversationId), id, true);
         }
       },
       async reassignContact(fromContactId, toContactId) {
-        for (const m of messages.values()) {
-          if (m.contactId === fromContactId)
-            setWithUndo(messages, m.id, freeze({ ...m, contactId: toContactId }));
+        for (const id of [...(messagesOfContact.get(fromContactId) ?? [])]) {
+          putMessage(freeze({ ...messages.get(id)!, contactId: toContactId }));
         }
-        for (const c of conversations.values()) {
-          if (!c.contactIds.includes(fromContactId)) continue;
-          const ids = [...new Set(c.contactIds.map((id) => (id === fromContactId ? toContactId : id)))];
-          setWithUndo(conversations, c.id, freeze({ ...c, contactIds: ids }));
+        for (const id of [...(conversationsOfContact.get(fromContactId) ?? [])]) {
+          const c = conversations.get(id)!;
+          const ids = [...new Set(c.contactIds.map((cid) => (cid === fromContactId ? toContactId : cid)))];
+          putConversation(freeze({ ...c, contactIds: ids }));
         }
       },
       async addPendingEvent(event) {

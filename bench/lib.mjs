@@ -1,0 +1,47 @@
+// Small helpers shared by the benchmarks: measuring with tinybench, machine facts, a text table.
+import { cpus, totalmem } from 'node:os';
+import { Bench } from 'tinybench';
+
+/** Runs named functions with tinybench and returns mean latency (µs) and throughput (ops/s) for each. */
+export async function measure(tasks, { time = 400, warmupTime = 100 } = {}) {
+  const bench = new Bench({ time, warmupTime });
+  for (const [name, fn] of Object.entries(tasks)) bench.add(name, fn);
+  await bench.run();
+  const out = {};
+  for (const task of bench.tasks) {
+    const r = task.result;
+    if (!r || r.state !== 'completed')
+      throw new Error(`benchmark ${task.name} did not complete: ${r?.error ?? r?.state}`);
+    out[task.name] = {
+      meanUs: r.period * 1000,
+      opsPerSec: 1000 / r.period,
+      samples: r.latency.samplesCount ?? r.latency.samples?.length,
+    };
+  }
+  return out;
+}
+
+export function machine() {
+  const cpu = cpus();
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpu: cpu[0]?.model ?? 'unknown',
+    cores: cpu.length,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    platform: `${process.platform} ${process.arch}`,
+  };
+}
+
+/** Renders rows (arrays of cells) as an aligned text table. */
+export function table(header, rows) {
+  const all = [header, ...rows].map((r) => r.map((c) => String(c)));
+  const widths = header.map((_, i) => Math.max(...all.map((r) => r[i]?.length ?? 0)));
+  const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
+}
+
+export const fmt = (n, digits = 1) =>
+  n >= 100
+    ? Math.round(n).toLocaleString('en-US')
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
