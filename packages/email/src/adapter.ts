@@ -21,6 +21,7 @@ import { type ToMessageOptions, toInboundMessage } from './mime/message.js';
 import type { ParsedEmail } from './mime/types.js';
 import { type MailTransport, sendEmail } from './send/send.js';
 import type { AuthenticationTrustOptions } from './trust/authres.js';
+import type { MailauthOptions } from './trust/mailauth.js';
 import { type InboundWebhookConfig, inboundWebhookHandler } from './webhook/handle.js';
 import { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './webhook/parse.js';
 import { isFormPayload, isPostmarkInbound } from './webhook/payloads.js';
@@ -44,6 +45,11 @@ export interface EmailAdapterConfig extends AuthenticationTrustOptions {
   limits?: ParseLimits;
   /** Split quoted history and signatures off into `newText`. Default true. */
   extractReplies?: boolean;
+  /**
+   * Check DKIM/SPF/DMARC with mailauth on raw mail (IMAP, raw-MIME webhooks). `true` reads the
+   * client IP from the topmost Received header, which must be written by your own MX.
+   */
+  mailauth?: MailauthOptions | true;
 }
 
 /** Whether a webhook payload carries the provider's parsed fields (not only raw MIME). */
@@ -105,9 +111,10 @@ export function createEmailAdapter(config: EmailAdapterConfig): ChannelAdapter {
     messageOptions.trustAuthenticationResultsFrom = config.trustAuthenticationResultsFrom;
   if (config.extractReplies !== undefined) messageOptions.extractReplies = config.extractReplies;
   let transport = config.transport;
-  const handler = config.inbound
-    ? inboundWebhookHandler(config.inbound, { ...messageOptions, ...config.limits })
-    : undefined;
+  const mailauth: MailauthOptions | undefined =
+    config.mailauth === true ? { trustReceived: true } : config.mailauth;
+  const rawOptions = { ...messageOptions, ...config.limits, ...(mailauth ? { mailauth } : {}) };
+  const handler = config.inbound ? inboundWebhookHandler(config.inbound, rawOptions) : undefined;
 
   const parse = (raw: unknown): InboundEvent[] => {
     try {
@@ -158,7 +165,7 @@ export function createEmailAdapter(config: EmailAdapterConfig): ChannelAdapter {
   if (config.imap) {
     const imap = config.imap;
     adapter.listen = (emit: (event: InboundEvent) => Promise<void>): Promise<Stop> =>
-      listenImap(imap, emit, { ...messageOptions, ...config.limits });
+      listenImap(imap, emit, rawOptions);
   }
   return adapter;
 }

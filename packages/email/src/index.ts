@@ -37,6 +37,7 @@ export {
   parseAuthenticationResults,
   trustFromAuthenticationResults,
 } from './trust/authres.js';
+export { authenticateEmail, type MailauthOptions } from './trust/mailauth.js';
 export {
   type HandleOptions,
   type InboundProvider,

@@ -2,6 +2,7 @@ import type { InboundEvent, Stop } from '@omnithread/core';
 import { ImapFlow } from 'imapflow';
 import { type ToMessageOptions, toInboundMessage } from '../mime/message.js';
 import { type ParseMimeOptions, parseMime } from '../mime/parse.js';
+import { authenticateEmail, type MailauthOptions } from '../trust/mailauth.js';
 import { type CursorStore, memoryCursorStore } from './cursor.js';
 
 export interface ImapListenConfig {
@@ -42,7 +43,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function listenImap(
   config: ImapListenConfig,
   emit: (event: InboundEvent) => Promise<void>,
-  options: ToMessageOptions & ParseMimeOptions = {},
+  options: ToMessageOptions & ParseMimeOptions & { mailauth?: MailauthOptions } = {},
 ): Promise<Stop> {
   const mailbox = config.mailbox ?? 'INBOX';
   const cursors = config.cursor ?? memoryCursorStore();
@@ -103,7 +104,13 @@ export async function listenImap(
             ...options,
             ...(receivedAt ? { receivedAt } : {}),
           });
-          event = { type: 'message', message: toInboundMessage(parsed, options) };
+          const trust = options.mailauth
+            ? await authenticateEmail(message.source, options.mailauth)
+            : undefined;
+          event = {
+            type: 'message',
+            message: toInboundMessage(parsed, trust ? { ...options, trust } : options),
+          };
         } catch (error) {
           onRejected({ uid, raw: message.source.toString('latin1'), error });
         }

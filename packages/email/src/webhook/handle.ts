@@ -7,6 +7,7 @@ import {
 import { type ToMessageOptions, toInboundMessage } from '../mime/message.js';
 import { type ParseMimeOptions, parseMime } from '../mime/parse.js';
 import type { ParsedEmail } from '../mime/types.js';
+import { authenticateEmail, type MailauthOptions } from '../trust/mailauth.js';
 import { readBytes, readForm } from './body.js';
 import { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './parse.js';
 import { isPostmarkInbound } from './payloads.js';
@@ -39,6 +40,8 @@ export interface InboundWebhookConfig {
 
 export interface HandleOptions extends ToMessageOptions, ParseMimeOptions {
   now?: () => Date;
+  /** Check DKIM/SPF/DMARC of raw-MIME posts with mailauth. */
+  mailauth?: MailauthOptions;
 }
 
 function providerOf(request: Request, config: InboundWebhookConfig): InboundProvider {
@@ -108,13 +111,17 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
     }
     const raw = rawMimeOf(payload);
     let parsed: ParsedEmail;
-    if (raw !== undefined) parsed = await parseMime(raw, options);
-    else if (provider === 'postmark')
+    let messageOptions: ToMessageOptions = options;
+    if (raw !== undefined) {
+      parsed = await parseMime(raw, options);
+      if (options.mailauth)
+        messageOptions = { ...options, trust: await authenticateEmail(raw, options.mailauth) };
+    } else if (provider === 'postmark')
       parsed = postmarkToParsed(payload as Parameters<typeof postmarkToParsed>[0]);
     else if (provider === 'sendgrid')
       parsed = sendgridToParsed(payload as Parameters<typeof sendgridToParsed>[0]);
     else parsed = mailgunToParsed(payload as Parameters<typeof mailgunToParsed>[0]);
-    const events: InboundEvent[] = [{ type: 'message', message: toInboundMessage(parsed, options) }];
+    const events: InboundEvent[] = [{ type: 'message', message: toInboundMessage(parsed, messageOptions) }];
     return {
       response: new Response('ok', { status: 200, headers: { 'content-type': 'text/plain' } }),
       events,
