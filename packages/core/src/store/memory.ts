@@ -14,17 +14,28 @@ import type {
 import { decodeCursor, encodeCursor, pageLimit, searchWords } from './pagination.js';
 
 /**
- * Records are copied once when written and frozen, so reads can hand out the stored object without
- * copying it again while nobody (the hub, an app) can change the store by mutating what it read.
+ * Records are copied once, when written, so what a caller passes in can change afterwards without
+ * touching the store. Reads hand out the stored object itself (no copy): treat what the store returns
+ * as read-only — the hub never mutates it. Model records are plain JSON data, so one recursive pass
+ * copies them (several times faster than structuredClone; freezing costs more than the copy).
  */
-function freeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const key of Object.keys(value)) freeze((value as Record<string, unknown>)[key]);
+function copy<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
+    return out as T;
   }
-  return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = copy(v);
+  }
+  return out as T;
 }
-const snapshot: <T>(value: T) => T = (value) => freeze(structuredClone(value));
+const snapshot = copy;
 const externalKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
 
 function keysetPage<T>(
@@ -277,19 +288,19 @@ export function memoryStore(): Store {
       async moveMessages(fromConversationId, toConversationId) {
         for (const id of [...(messagesOfConversation.get(fromConversationId) ?? [])]) {
           const m = messages.get(id)!;
-          putMessage(freeze({ ...m, conversationId: toConversationId }));
+          putMessage({ ...m, conversationId: toConversationId });
           moveInSet(messageSet(fromConversationId), id, false);
           moveInSet(messageSet(toConversationId), id, true);
         }
       },
       async reassignContact(fromContactId, toContactId) {
         for (const id of [...(messagesOfContact.get(fromContactId) ?? [])]) {
-          putMessage(freeze({ ...messages.get(id)!, contactId: toContactId }));
+          putMessage({ ...messages.get(id)!, contactId: toContactId });
         }
         for (const id of [...(conversationsOfContact.get(fromContactId) ?? [])]) {
           const c = conversations.get(id)!;
           const ids = [...new Set(c.contactIds.map((cid) => (cid === fromContactId ? toContactId : cid)))];
-          putConversation(freeze({ ...c, contactIds: ids }));
+          putConversation({ ...c, contactIds: ids });
         }
       },
       async addPendingEvent(event) {
