@@ -1,0 +1,278 @@
+import {
+  type Contact,
+  type Conversation,
+  type Hub,
+  hmacSha256,
+  isOmnithreadError,
+  type Message,
+  readBody,
+  timingSafeEqualString,
+} from '@omnithread/core';
+import type { AddMessage, AgentReplyResult, AgentReplyWebhook } from './contract.js';
+import type { HelpdeskClient } from './helpdesk-client.js';
+
+export interface BridgeOptions {
+  hub: Hub;
+  helpdesk: HelpdeskClient;
+  /** The secret the helpdesk signs its webhooks with (X-Helpdesk-Signature). */
+  webhookSecret: string;
+  /** A forward given up on after `maxAttempts`. Default: console.error. */
+  onError?: (error: unknown, what: string) => void;
+  /**
+   * Attempts of one forward (each itself retried by the helpdesk client) before giving up. The queue
+   * waits meanwhile, so a helpdesk outage delays events instead of reordering or dropping them.
+   * Default 8.
+   */
+  maxAttempts?: number;
+  /** First wait between attempts, doubled each time up to a minute. Default 1 s. */
+  retryDelayMs?: number;
+}
+
+export interface Bridge {
+  /** The helpdesk's agent-reply webhook: verify, then send through the hub. Mount at `POST /helpdesk/webhook`. */
+  handleWebhook(request: Request): Promise<Response>;
+  /** Resolves when every event received so far has been forwarded (or given up on). */
+  idle(): Promise<void>;
+  /** Stops listening to the hub. */
+  stop(): void;
+}
+
+/** `sha256=<hex>` of the raw body: how the helpdesk signs its webhooks (and the mock helpdesk does). */
+export function helpdeskSignature(secret: string, body: string): string {
+  return `sha256=${hmacSha256(secret, body, 'hex')}`;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+function transcriptLines(message: Message): string[] | undefined {
+  return message.transcript?.turns.map((t) => `${t.speaker}: ${t.text}`);
+}
+
+function isAgentReply(value: unknown): value is AgentReplyWebhook {
+  const v = value as AgentReplyWebhook;
+  return (
+    v?.type === 'reply.created' &&
+    typeof v.ticket?.id === 'string' &&
+    typeof v.ticket.externalRef === 'string' &&
+    typeof v.reply?.id === 'string' &&
+    typeof v.reply.text === 'string' &&
+    v.reply.text.trim() !== '' &&
+    (v.reply.channel === undefined || typeof v.reply.channel === 'string')
+  );
+}
+
+/**
+ * Connects a hub to an existing helpdesk: every new message and delivery status, from every channel,
+ * becomes a ticket message or event (one ticket per conversation), and agent replies written in the
+ * helpdesk go out through `hub.reply` on the customer's last channel (or the one the agent chose).
+ *
+ * Forwarding runs in the background, in order, off the hub's listeners (they never wait on the
+ * helpdesk); every request is idempotent, so retries (ours, or a provider redelivering a webhook)
+ * never duplicate anything in the helpdesk.
+ */
+export function createBridge(options: BridgeOptions): Bridge {
+  const { hub, helpdesk } = options;
+  const onError =
+    options.onError ?? ((error, what) => console.error(`[helpdesk-bridge] ${what} failed`, error));
+  const tickets = new Map<string, Promise<string>>();
+  /** Agent replies by the helpdesk's reply id, so a redelivered webhook does not send twice. */
+  const replies = new Map<string, Promise<{ status: number; body: AgentReplyResult }>>();
+  /** Our outbound message id → the helpdesk reply it came from. */
+  const replyRefs = new Map<string, string>();
+  /** Replies being sent, by conversation: forwards of that conversation wait for the reply's mapping. */
+  const replying = new Map<string, Promise<unknown>>();
+  const forwarded = new Set<string>();
+  let queue: Promise<void> = Promise.resolve();
+
+  const maxAttempts = options.maxAttempts ?? 8;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const enqueue = (what: string, job: () => Promise<void>) => {
+    queue = queue.then(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await job();
+        } catch (error) {
+          if (attempt >= maxAttempts) return onError(error, what);
+          await new Promise((r) => setTimeout(r, Math.min(retryDelayMs * 2 ** (attempt - 1), 60_000)));
+        }
+      }
+    });
+  };
+
+  function ticketFor(conversation: Conversation, contact: Contact | undefined): Promise<string> {
+    let ticket = tickets.get(conversation.id);
+    if (!ticket) {
+      const channel = conversation.channels[0] ?? 'unknown';
+      const name = contact?.name ?? contact?.identities[0]?.value ?? 'a customer';
+      ticket = helpdesk
+        .createTicket({
+          externalRef: conversation.id,
+          subject: conversation.subject ?? `${channel} conversation with ${name}`,
+          requester: {
+            ...(contact?.name ? { name: contact.name } : {}),
+            contactRef: contact?.id ?? conversation.contactIds[0] ?? '',
+            addresses: (contact?.identities ?? []).map(({ kind, value }) => ({ kind, value })),
+          },
+          channel,
+        })
+        .then((created) => created.id);
+      // A failed creation is retried by the next event of the conversation.
+      ticket.catch(() => tickets.delete(conversation.id));
+      tickets.set(conversation.id, ticket);
+    }
+    return ticket;
+  }
+
+  async function forwardMessage(message: Message, conversation: Conversation, contact: Contact | undefined) {
+    await replying.get(conversation.id);
+    const ticketId = await ticketFor(conversation, contact);
+    const body: AddMessage = {
+      externalRef: message.id,
+      direction: message.direction,
+      channel: message.channel,
+      from: message.from,
+      sentAt: message.sentAt,
+      text: message.newText ?? message.text,
+      attachments: message.attachments.map((a) => ({
+        ...(a.filename ? { filename: a.filename } : {}),
+        contentType: a.contentType,
+        size: a.size,
+      })),
+      status: message.status,
+      placement: message.placement,
+    };
+    if (message.subject) body.subject = message.subject;
+    const transcript = transcriptLines(message);
+    if (transcript) body.transcript = transcript;
+    const replyRef = replyRefs.get(message.id);
+    if (replyRef) body.replyRef = replyRef;
+    await helpdesk.addMessage(ticketId, body);
+    forwarded.add(message.id);
+  }
+
+  async function ticketOf(message: Message): Promise<string> {
+    await replying.get(message.conversationId);
+    const conversation = await hub.conversations.get(message.conversationId);
+    const contact = await hub.contacts.get(message.contactId).catch(() => undefined);
+    // A reply that failed at the provider was never announced as a message: send it first.
+    if (!forwarded.has(message.id)) await forwardMessage(message, conversation, contact);
+    return ticketFor(conversation, contact);
+  }
+
+  const unsubscribe = [
+    hub.on('message', ({ message, conversation, contact }) =>
+      enqueue(`forwarding message ${message.id}`, () => forwardMessage(message, conversation, contact)),
+    ),
+    hub.on('status', ({ message, status }) =>
+      enqueue(`forwarding status ${status} of ${message.id}`, async () => {
+        const ticketId = await ticketOf(message);
+        const last = message.statusHistory[message.statusHistory.length - 1];
+        await helpdesk.addEvent(ticketId, {
+          type: 'status',
+          messageRef: message.id,
+          status,
+          at: last?.at ?? new Date().toISOString(),
+          ...(last?.error ? { error: last.error.message } : {}),
+        });
+      }),
+    ),
+    // A call's transcript (it arrives after the call), edits, deletions and reactions.
+    hub.on('message.updated', ({ message, cause }) =>
+      enqueue(`forwarding ${cause} of ${message.id}`, async () => {
+        const ticketId = await ticketOf(message);
+        const transcript = transcriptLines(message);
+        await helpdesk.addEvent(ticketId, {
+          type: 'message.updated',
+          messageRef: message.id,
+          cause,
+          at: new Date().toISOString(),
+          text: message.newText ?? message.text,
+          ...(transcript ? { transcript } : {}),
+          ...(message.deletedAt ? { deleted: true } : {}),
+        });
+      }),
+    ),
+  ];
+
+  async function sendAgentReply(
+    event: AgentReplyWebhook,
+  ): Promise<{ status: number; body: AgentReplyResult }> {
+    const conversationId = event.ticket.externalRef;
+    const sending = hub.reply(
+      conversationId,
+      { text: event.reply.text },
+      event.reply.channel ? { channel: event.reply.channel } : {},
+    );
+    const settled = sending.then(
+      (message) => void replyRefs.set(message.id, event.reply.id),
+      () => undefined,
+    );
+    replying.set(conversationId, settled);
+    try {
+      const message = await sending;
+      return {
+        status: 200,
+        body: { sent: true, messageRef: message.id, channel: message.channel, status: message.status },
+      };
+    } catch (error) {
+      if (!isOmnithreadError(error)) throw error;
+      // Refused before or by the provider (opted out, window closed, no address, provider error).
+      const status = error.code === 'NOT_FOUND' ? 404 : error.code === 'SEND_FAILED' ? 502 : 409;
+      return { status, body: { sent: false, error: { code: error.code, message: error.message } } };
+    } finally {
+      await settled;
+      if (replying.get(conversationId) === settled) replying.delete(conversationId);
+    }
+  }
+
+  return {
+    async handleWebhook(request) {
+      if (request.method !== 'POST') return json(405, { error: 'POST only' });
+      let raw: string;
+      try {
+        raw = await readBody(request, { maxBytes: 256 * 1024 });
+      } catch {
+        return json(413, { error: 'body too large' });
+      }
+      const signature = request.headers.get('x-helpdesk-signature') ?? '';
+      if (!timingSafeEqualString(helpdeskSignature(options.webhookSecret, raw), signature))
+        return json(401, { error: 'invalid or missing X-Helpdesk-Signature' });
+      let event: unknown;
+      try {
+        event = JSON.parse(raw);
+      } catch {
+        return json(400, { error: 'the body is not JSON' });
+      }
+      if (!isAgentReply(event))
+        return json(400, { error: 'expected a reply.created event with ticket and reply' });
+      let result = replies.get(event.reply.id);
+      if (!result) {
+        result = sendAgentReply(event);
+        replies.set(event.reply.id, result);
+        // A crash in our code (not a refusal) may be retried by the helpdesk.
+        result.catch(() => replies.delete(event.reply.id));
+      }
+      try {
+        const { status, body } = await result;
+        return json(status, body);
+      } catch (error) {
+        onError(error, `agent reply ${event.reply.id}`);
+        return json(500, {
+          sent: false,
+          error: { code: 'INTERNAL', message: 'the reply could not be sent' },
+        });
+      }
+    },
+    async idle() {
+      let seen: Promise<void>;
+      do {
+        seen = queue;
+        await seen;
+      } while (seen !== queue);
+    },
+    stop() {
+      for (const off of unsubscribe) off();
+    },
+  };
+}
