@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+// `pnpm bench`: every benchmark in one run, printed as one table and written to bench/results.json.
+// Benchmarks, never timed unit tests. Packages must be built (the root bootstrap does it).
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchChannels } from './channels.mjs';
+import { fmt, machine, table } from './lib.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const only = process.argv.slice(2);
+const wanted = (name) => only.length === 0 || only.includes(name);
+const rows = [];
+const results = { machine: machine(), sections: {} };
+const tmp = mkdtempSync(join(tmpdir(), 'omnithread-bench-'));
+
+/** Runs a package's own benchmark script, which writes its figures as JSON to the path it is given. */
+function runScript(name, script, extraArgs = []) {
+  const path = join(root, script);
+  if (!existsSync(path)) {
+    results.sections[name] = { skipped: `${script} not found` };
+    rows.push([name, 'skipped', '-', '-', `${script} not found`]);
+    return undefined;
+  }
+  const out = join(tmp, `${name}.json`);
+  console.error(`bench: ${name} (${script})…`);
+  const run = spawnSync(process.execPath, [path, out, ...extraArgs], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (run.status !== 0 || !existsSync(out)) {
+    results.sections[name] = { failed: `exit ${run.status}` };
+    rows.push([name, 'failed', '-', '-', `exit ${run.status}`]);
+    return undefined;
+  }
+  const data = JSON.parse(readFileSync(out, 'utf8'));
+  results.sections[name] = data;
+  return data;
+}
+
+try {
+  if (wanted('channels')) {
+    console.error('bench: webhook ingest per channel…');
+    const channels = await benchChannels();
+    results.sections.channels = channels;
+    for (const c of channels) {
+      rows.push([`ingest ${c.channel}`, 'floor (decode + Map insert)', `${fmt(c.floorUs, 2)} µs`, '', '']);
+      rows.push(['', 'parse', `${fmt(c.parseUs, 2)} µs`, `${fmt(c.parseRatio)}× floor`, '']);
+      rows.push([
+        '',
+        'parse + hub.ingest (memory)',
+        `${fmt(c.ingestUs, 2)} µs`,
+        `${fmt(c.ingestRatio)}× floor`,
+        c.ingestRatio <= 4 ? 'target ≤ 4× met' : 'target ≤ 4× missed',
+      ]);
+    }
+  }
+  if (wanted('email')) {
+    const email = runScript('email', 'packages/email/bench/parse.mjs');
+    for (const r of email?.rows ?? []) rows.push(r);
+  }
+  if (wanted('stores')) {
+    const stores = runScript('stores', 'packages/postgres/bench/ingest.mjs');
+    for (const r of stores?.results ?? []) {
+      const target =
+        r.store.startsWith('PostgreSQL') && r.writers === 8
+          ? r.messagesPerSecond >= 2000
+            ? 'target ≥ 2,000 met'
+            : 'target ≥ 2,000 missed'
+          : '';
+      rows.push([
+        `store ${r.store}`,
+        `${r.writers} writer${r.writers === 1 ? '' : 's'}`,
+        `${fmt(r.messagesPerSecond)} msgs/s`,
+        `${fmt(r.eventsPerSecond)} events/s`,
+        target,
+      ]);
+    }
+    for (const s of stores?.skipped ?? []) rows.push([`store ${s.store}`, 'skipped', '-', '-', s.reason]);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const m = results.machine;
+console.log(
+  `\nOmnithread benchmarks — ${m.date.slice(0, 10)}, ${m.cpu} (${m.cores} cores), ${m.memoryGiB} GiB, Node ${m.node}\n`,
+);
+console.log(table(['benchmark', 'figure', 'value', 'compared', 'target'], rows));
+results.table = rows;
+if (only.length === 0) {
+  writeFileSync(join(root, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  console.log('\nwritten to bench/results.json');
+}
