@@ -64,7 +64,7 @@ if (mock) {
   console.log(`Mock helpdesk on ${mock.url}:`);
   for (const ticket of mock.tickets())
     console.log(
-      `  ${ticket.id}  ${ticket.subject}  (${ticket.messages.length} messages, ${ticket.events.length} status events)`,
+      `  ${ticket.id}  ${ticket.subject}  (${ticket.messages.length} messages, ${ticket.events.length} events)`,
     );
   const first = mock.tickets().find((t) => t.messages.length > 3) ?? mock.tickets()[0];
   if (first) {
