@@ -1,4 +1,11 @@
-import { describeIdentity, type Hub, isOmnithreadError, type Message } from '@omnithread/core';
+import {
+  type Conversation,
+  describeIdentity,
+  type Hub,
+  isOmnithreadError,
+  type Message,
+  readBody,
+} from '@omnithread/core';
 import type { Outbox } from './outbox.js';
 import { allMessages, messageView, replyStates } from './views.js';
 
@@ -37,8 +44,11 @@ function errorStatus(error: unknown): number {
 }
 
 async function body(request: Request): Promise<Record<string, unknown>> {
-  const text = await request.text();
-  if (text.length > 64 * 1024) throw new RangeError('request body too large');
+  // JSON only: a cross-site form or text/plain post cannot reach the API without a CORS preflight,
+  // which it never passes.
+  if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json'))
+    throw new TypeError('the API takes application/json');
+  const text = await readBody(request, { maxBytes: 64 * 1024 });
   const parsed: unknown = text ? JSON.parse(text) : {};
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new TypeError('expected a JSON object');
@@ -51,10 +61,22 @@ const str = (value: unknown, name: string, max = 10_000): string => {
   return value;
 };
 
-async function lastMessage(hub: Hub, conversationId: string): Promise<Message | undefined> {
-  const messages = await allMessages(hub, conversationId);
-  return messages[messages.length - 1];
+/**
+ * The latest message of a conversation, for the list's preview. The store lists messages oldest
+ * first, so it is read once per change of the conversation's `lastMessageAt` and kept.
+ */
+function lastMessageCache(hub: Hub) {
+  const cache = new Map<string, { at: string; message: Message | undefined }>();
+  return async (conversation: Conversation): Promise<Message | undefined> => {
+    const hit = cache.get(conversation.id);
+    if (hit && hit.at === conversation.lastMessageAt) return hit.message;
+    const messages = await allMessages(hub, conversation.id);
+    const message = messages[messages.length - 1];
+    cache.set(conversation.id, { at: conversation.lastMessageAt, message });
+    return message;
+  };
 }
+const previews = new WeakMap<Hub, ReturnType<typeof lastMessageCache>>();
 
 /** The JSON API the page talks to. Answers `undefined` for paths that are not its own. */
 export async function handleApi(request: Request, ctx: ApiContext): Promise<Response | undefined> {
@@ -86,7 +108,9 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
           const contact = c.contactIds[0]
             ? await hub.contacts.get(c.contactIds[0]).catch(() => undefined)
             : undefined;
-          const last = await lastMessage(hub, c.id);
+          let lastOf = previews.get(hub);
+          if (!lastOf) previews.set(hub, (lastOf = lastMessageCache(hub)));
+          const last = await lastOf(c);
           return {
             id: c.id,
             status: c.status,
@@ -184,8 +208,10 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
     }
     return json(404, { error: { code: 'NOT_FOUND', message: `no API route ${method} ${path}` } });
   } catch (error) {
-    const status =
-      error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError
+    const tooLarge = isOmnithreadError(error) && error.code === 'PAYLOAD_TOO_LARGE';
+    const status = tooLarge
+      ? 413
+      : error instanceof TypeError || error instanceof SyntaxError || error instanceof RangeError
         ? 400
         : errorStatus(error);
     if (status === 500) console.error('[omnithread/inbox] API error', error);

@@ -136,6 +136,31 @@ describe('the inbox server', () => {
     expect(forged.status).toBe(401);
   });
 
+  it('refuses cross-site requests, non-JSON posts and foreign Host names', async () => {
+    const crossSite = await fetch(`${inbox.url}/api/conversations/${conversationId}/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: 'https://evil.example' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    expect(crossSite.status).toBe(403);
+    const plain = await fetch(`${inbox.url}/api/conversations/${conversationId}/reply`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    expect(plain.status).toBe(400);
+    const { request } = await import('node:http');
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request(`${inbox.url}/api/outbox`, { headers: { host: 'rebound.evil.example' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(403);
+  });
+
   it('answers API errors as JSON with a code', async () => {
     expect((await get('/api/conversations/cv_missing')).status).toBe(404);
     expect((await post(`/api/conversations/${conversationId}/reply`, { text: '' })).status).toBe(400);

@@ -112,9 +112,33 @@ export async function startInboxServer(options: InboxServerOptions): Promise<Inb
   }, 25_000);
   heartbeat.unref();
 
+  const host = options.host ?? '127.0.0.1';
+  const loopback = ['127.0.0.1', 'localhost', '::1'].includes(host);
+  /**
+   * The page and its API have no login of their own. On loopback, only loopback Host names are
+   * served (a DNS-rebinding page cannot reach it), and a browser request from another origin is refused
+   * everywhere (cross-site requests carry an Origin header).
+   */
+  const allowed = (req: IncomingMessage): boolean => {
+    const hostHeader = req.headers.host ?? '';
+    const hostname = hostHeader.replace(/:\d+$/, '').replace(/^\[|\]$/g, '');
+    if (loopback && !['127.0.0.1', 'localhost', '::1'].includes(hostname)) return false;
+    const origin = req.headers.origin;
+    if (!origin) return true;
+    try {
+      return new URL(origin).host === hostHeader;
+    } catch {
+      return false;
+    }
+  };
+
   const server = createServer(async (req, res) => {
     try {
       const path = (req.url ?? '/').split('?')[0]!;
+      if (!path.startsWith('/webhooks/') && !allowed(req)) {
+        res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+        return res.end('forbidden: cross-origin or unexpected Host');
+      }
       if (path.startsWith('/webhooks/')) {
         const response = await hub.handle(toRequest(req));
         log(`${req.method} ${path} → ${response.status}`);
@@ -163,7 +187,6 @@ export async function startInboxServer(options: InboxServerOptions): Promise<Inb
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const host = options.host ?? '127.0.0.1';
   const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   return {
     url: `http://${shownHost}:${port}`,
