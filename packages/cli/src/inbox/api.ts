@@ -109,7 +109,10 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
             ? await hub.contacts.get(c.contactIds[0]).catch(() => undefined)
             : undefined;
           let lastOf = previews.get(hub);
-          if (!lastOf) previews.set(hub, (lastOf = lastMessageCache(hub)));
+          if (!lastOf) {
+            lastOf = lastMessageCache(hub);
+            previews.set(hub, lastOf);
+          }
           const last = await lastOf(c);
           return {
             id: c.id,
