@@ -139,35 +139,38 @@ export async function listenImap(
     return syncing;
   };
 
-  const start = async (): Promise<void> => {
+  // New mail during IDLE → sync; a dropped connection → reconnect with backoff until stopped.
+  const watch = (c: ImapFlow): void => {
+    client = c;
+    c.on('exists', () => void sync());
+    c.on('error', onError);
+    c.on('close', () => {
+      if (client === c) client = undefined;
+      if (!stopped) void reconnect();
+    });
+  };
+
+  const reconnect = async (): Promise<void> => {
     for (let attempt = 0; !stopped; attempt++) {
+      await sleep(Math.min(30_000, 500 * 2 ** attempt));
+      if (stopped) return;
       try {
         const c = await connect();
-        client = c;
-        c.on('exists', () => void sync());
-        c.on('error', onError);
-        c.on('close', () => {
-          if (client === c) client = undefined;
-          if (!stopped) void sleep(1000).then(start);
-        });
+        if (stopped) {
+          await c.logout().catch(() => c.close());
+          return;
+        }
+        watch(c);
         await sync();
         return;
       } catch (error) {
         onError(error);
-        await sleep(Math.min(30_000, 500 * 2 ** attempt));
       }
     }
   };
 
   // The first connection's errors (bad credentials, wrong host) reach the caller.
-  client = await connect();
-  const first = client;
-  first.on('exists', () => void sync());
-  first.on('error', onError);
-  first.on('close', () => {
-    if (client === first) client = undefined;
-    if (!stopped) void sleep(1000).then(start);
-  });
+  watch(await connect());
   await sync();
 
   return async () => {

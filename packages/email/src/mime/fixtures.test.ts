@@ -17,9 +17,24 @@ function walk(dir: string): string[] {
 
 const files = walk(root).sort();
 
+// Every file: a valid model message, or a typed error (PayloadTooLargeError, or WebhookParseError
+// naming `from` with the parsed email kept as raw). Broken files carry typed warnings.
+
 describe('every shared email fixture', () => {
   it('finds the fixture folder', () => {
     expect(files.length).toBeGreaterThan(250);
+  });
+
+  it('flags the broken-on-purpose folders with typed warnings', async () => {
+    const broken = files.filter((f) => /error_emails|low-quality/.test(f));
+    expect(broken.length).toBeGreaterThan(10);
+    let warned = 0;
+    for (const f of broken) {
+      const parsed = await parseMime(readFileSync(f));
+      for (const w of parsed.warnings) expect(w).toMatch(/^[a-z-]+: /);
+      if (parsed.warnings.length > 0) warned++;
+    }
+    expect(warned).toBeGreaterThan(broken.length / 2);
   });
 
   it.each(files.map((f) => [relative(root, f), f]))(

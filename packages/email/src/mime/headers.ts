@@ -95,7 +95,7 @@ export function parseAddressList(value: string | undefined): EmailAddress[] {
       const address = part.slice(open + 1, close).trim();
       if (address) out.push(name ? { name, address } : { address });
     } else {
-      out.push({ address: part.replace(/\([^)]*\)/g, '').trim() });
+      out.push({ address: part.replace(/\([^()]*\)/g, '').trim() });
     }
   }
   return out;

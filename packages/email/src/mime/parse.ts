@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import PostalMime, { type Address, type Attachment } from 'postal-mime';
+import { decodeEncodedWords, parseAddressList, parseHeaderBlock } from './headers.js';
 import { normalizeMessageId, parseIdList } from './ids.js';
 import { checkLimits, DEFAULT_LIMITS, type ParseLimits, toBytes } from './limits.js';
+import { lintMime } from './lint.js';
 import type { EmailAddress, ParsedAttachment, ParsedEmail, RawMime } from './types.js';
 
 export interface ParseMimeOptions extends ParseLimits {
@@ -68,6 +70,37 @@ function indexOfBytes(haystack: Uint8Array, needle: Uint8Array): number {
   return Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength).indexOf(Buffer.from(needle));
 }
 
+/** Top-level headers only, for messages the MIME parser refused. */
+function fallbackParse(bytes: Uint8Array): Awaited<ReturnType<typeof PostalMime.parse>> {
+  const text = Buffer.from(bytes.subarray(0, DEFAULT_LIMITS.maxHeaderBytes)).toString('utf8');
+  const headers = parseHeaderBlock(text);
+  const get = (key: string) => headers.find((h) => h.key === key)?.value;
+  const addresses = (key: string) =>
+    parseAddressList(get(key)).map((a) => ({ name: a.name ?? '', address: a.address }));
+  const out: Awaited<ReturnType<typeof PostalMime.parse>> = {
+    headers: headers.map((h) => ({ key: h.key, originalKey: h.key, value: h.value })),
+    headerLines: [],
+    attachments: [],
+    to: addresses('to'),
+    cc: addresses('cc'),
+    replyTo: addresses('reply-to'),
+  };
+  const from = addresses('from')[0];
+  if (from) out.from = from;
+  const subject = get('subject');
+  if (subject !== undefined) out.subject = decodeEncodedWords(subject);
+  for (const [key, field] of [
+    ['message-id', 'messageId'],
+    ['in-reply-to', 'inReplyTo'],
+    ['references', 'references'],
+    ['date', 'date'],
+  ] as const) {
+    const value = get(key);
+    if (value !== undefined) out[field] = value;
+  }
+  return out;
+}
+
 function collectWarnings(email: ParsedEmail, bytes: Uint8Array): void {
   const w = email.warnings;
   if (!email.from) w.push('missing-from: no usable From address');
@@ -86,6 +119,7 @@ function collectWarnings(email: ParsedEmail, bytes: Uint8Array): void {
   }
   if (email.text === undefined && email.html === undefined && email.attachments.length === 0)
     w.push('no-body: no text, HTML or attachment');
+  w.push(...lintMime(bytes, email.headers));
 }
 
 /**
@@ -109,10 +143,10 @@ export async function parseMime(
       maxHeadersSize: options.maxHeaderBytes ?? DEFAULT_LIMITS.maxHeaderBytes,
     });
   } catch (error) {
-    // postal-mime refuses only structurally hopeless input (nesting or header bounds): keep the
-    // message as an opaque attachment rather than drop it.
+    // postal-mime refuses only structurally hopeless input (nesting or header bounds): read the
+    // top-level headers ourselves so sender and thread survive; the bytes stay in `raw`.
     warnings.push(`mime-error: ${error instanceof Error ? error.message : String(error)}`);
-    parsed = { headers: [], headerLines: [], attachments: [] };
+    parsed = fallbackParse(bytes);
   }
   const maxInline = options.maxInlineAttachmentBytes ?? 256 * 1024;
   const email: ParsedEmail = {

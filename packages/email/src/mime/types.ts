@@ -67,4 +67,8 @@ export type EmailWarningCode =
   | 'unterminated-multipart'
   | 'nesting-too-deep'
   | 'no-body'
-  | 'mime-error';
+  | 'mime-error'
+  | 'unknown-transfer-encoding'
+  | 'unknown-charset'
+  | 'duplicate-header'
+  | 'malformed-header';

@@ -7,33 +7,51 @@ export interface BaseSubject {
   isReply: boolean;
 }
 
-const TRAILER = /\s*\(fwd\)\s*$/i;
+// Subjects are compared on their first characters only: enough to tell threads apart, and it keeps
+// hostile subjects (megabytes of "Re: ") from costing more than a bounded amount of work.
+const MAX_SUBJECT = 4096;
 // subj-leader: *subj-blob subj-refwd, where subj-refwd = ("re" / ("fw" ["d"])) *WSP [subj-blob] ":".
-const LEADER = /^(?:\[[^[\]]{0,200}\]\s*)*(?:re|fwd?)\s*(?:\[[^[\]]{0,200}\])?\s*:\s*/i;
-const BLOB = /^\[[^[\]]{0,200}\]\s*/;
+// Sticky (`y`): matched at a moving position instead of slicing the string each time.
+const LEADER = /(?:\[[^[\]]{0,200}\]\s*)*(?:re|fwd?)\s*(?:\[[^[\]]{0,200}\])?\s*:\s*/iy;
+const BLOB = /\[[^[\]]{0,200}\]\s*/y;
 
 export function baseSubject(subject: string | undefined): BaseSubject {
-  let s = (subject ?? '').replace(/\s+/g, ' ').trim();
+  let s = (subject ?? '')
+    .slice(0, MAX_SUBJECT * 4)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, MAX_SUBJECT);
   let isReply = false;
-  for (let guard = 0; guard < 100; guard++) {
+  for (;;) {
     const before = s;
-    // (2) trailers
-    while (TRAILER.test(s)) {
-      s = s.replace(TRAILER, '');
+    // (2) trailers "(fwd)"
+    while (s.slice(-5).toLowerCase() === '(fwd)') {
+      s = s.slice(0, -5).trimEnd();
       isReply = true;
     }
-    // (3) + (4) leaders and blobs, repeated
-    for (let inner = 0; inner < 100; inner++) {
-      const start = s;
+    // (3) leaders and (4) blobs, repeated
+    let pos = 0;
+    for (;;) {
+      if (s[pos] === ' ') {
+        pos++;
+        continue;
+      }
+      LEADER.lastIndex = pos;
       const leader = LEADER.exec(s);
-      if (leader) {
-        s = s.slice(leader[0].length);
+      if (leader && leader[0].length > 0) {
+        pos += leader[0].length;
         isReply = true;
-      } else if (s.startsWith(' ')) s = s.trimStart();
+        continue;
+      }
+      BLOB.lastIndex = pos;
       const blob = BLOB.exec(s);
-      if (blob && blob[0].length < s.length) s = s.slice(blob[0].length);
-      if (s === start) break;
+      if (blob && pos + blob[0].length < s.length) {
+        pos += blob[0].length;
+        continue;
+      }
+      break;
     }
+    s = s.slice(pos);
     // (6) "[fwd: subject]"
     if (/^\[fwd:/i.test(s) && s.endsWith(']')) {
       s = s.slice(5, -1).trim();
