@@ -42,6 +42,26 @@ describe('readMbox', () => {
     expect(mboxo[0]!.raw.toString()).toContain('>>From the archive');
   });
 
+  it('streams: the first message comes out long before the source is read to the end', async () => {
+    const total = 2000;
+    let produced = 0;
+    const message = (i: number) =>
+      `From a@x Fri Feb 22 17:06:23 2008\nMessage-ID: <${i}@x>\n\n${'body line\n'.repeat(100)}\n`;
+    const source = new Readable({
+      read() {
+        this.push(produced < total ? Buffer.from(message(produced++)) : null);
+      },
+      highWaterMark: 1024,
+    });
+    let producedAtFirst = -1;
+    let count = 0;
+    for await (const _m of readMbox(source)) {
+      if (count++ === 0) producedAtFirst = produced;
+    }
+    expect(count).toBe(total);
+    expect(producedAtFirst).toBeLessThan(50);
+  });
+
   it('handles CRLF files and reports oversized messages as truncated', async () => {
     const mbox =
       'From a@x Fri Feb 22 17:06:23 2008\r\nSubject: big\r\n\r\n' +

@@ -83,5 +83,13 @@ describe('mailing-list import through the hub', () => {
     expect(key(actual)).toEqual(key(expected));
     // The same-subject fresh post (t4) is its own thread: a new subject line is not evidence.
     expect(actual.some((g) => g.length === 1 && g[0] === 't4@list.test')).toBe(true);
+
+    // Importing the same archive again changes nothing: every message is a duplicate.
+    for await (const item of mboxImporter().read(path)) {
+      if (item.type !== 'message') continue;
+      const again = await hub.ingest(item);
+      expect(again.type === 'message' && again.duplicate).toBe(true);
+    }
+    expect((await hub.conversations.list({ limit: 100 })).items).toHaveLength(4);
   });
 });
