@@ -17,7 +17,7 @@ export { syntheticMessageId, type ToMessageOptions, toInboundMessage } from './m
 export { type ParseMimeOptions, parseMime } from './mime/parse.js';
 export { htmlToText } from './mime/text.js';
 export type { EmailAddress, EmailWarningCode, ParsedAttachment, ParsedEmail, RawMime } from './mime/types.js';
-export { type ExtractedContent, extractNewContent } from './reply/extract.js';
+export { type ExtractedContent, type ExtractOptions, extractNewContent } from './reply/extract.js';
 export { replySubject, threadingHeaders } from './send/headers.js';
 export { type MailTransport, type SendOptions, sendEmail } from './send/send.js';
 export { emailThreadEvidence } from './threading/evidence.js';

@@ -159,7 +159,8 @@ export function toInboundMessage(email: ParsedEmail, options: ToMessageOptions =
   const root = email.references[0] ?? email.inReplyTo[0];
   if (root) message.external = { id: messageId, threadId: root };
   if (options.extractReplies !== false && text) {
-    const { newText } = extractNewContent(text);
+    const sender = author.name ? `${author.name} <${author.address}>` : author.address;
+    const { newText } = extractNewContent(text, { sender });
     if (newText !== text) message.newText = newText;
   }
   return message;

@@ -176,3 +176,32 @@ describe('localized and client-specific markers', () => {
     expect(extractNewContent('Ok\n\nGet Outlook for Android').signature).toBe('Get Outlook for Android');
   });
 });
+
+// mailgun/talon's signature fixtures (tests/fixtures/signature/emails/stripped): `<name>_body` with
+// the sender in `<name>_sender` must split into the body and exactly `<name>_signature`.
+describe('talon signature fixtures', () => {
+  const names = ['camel_case', 'jeff', 'johndoeexamplecom', 'long', 'short_url', 'sparse'];
+  it.each(names)('%s', (name) => {
+    const body = read(`talon/signature/emails/stripped/${name}_body`);
+    const sender = read(`talon/signature/emails/stripped/${name}_sender`).trim();
+    const expected = read(`talon/signature/emails/stripped/${name}_signature`).trim();
+    const r = extractNewContent(body, { sender });
+    expect(r.signature).toBe(expected);
+    expect(r.newText).toBe(
+      body
+        .trim()
+        .slice(0, body.trim().length - expected.length)
+        .trim(),
+    );
+  });
+
+  it('a sentence that mentions the sender is not a signature', () => {
+    const text = 'Hi,\n\nMy name is Jim Smith and I had a question.\n\nWhat do you do?';
+    expect(extractNewContent(text, { sender: 'Jim Smith <john.smith@gmail.com>' }).signature).toBe('');
+    expect(
+      extractNewContent('Hi,\n\nMy email is john.smith@gmail.com.\n\nWhat do you do?', {
+        sender: 'john.smith@gmail.com',
+      }).signature,
+    ).toBe('');
+  });
+});

@@ -1,6 +1,7 @@
 import {
   ATTRIBUTION,
   ATTRIBUTION_LEAD,
+  CLOSING,
   HEADER_FIELD,
   HEADER_FROM,
   MOBILE_SIGNATURE,
@@ -8,6 +9,14 @@ import {
   SEPARATOR,
   SIGNATURE_DELIMITER,
 } from './patterns.js';
+
+export interface ExtractOptions {
+  /**
+   * The sender (`"Jane Doe" <jane@x.org>`, a name or an address): a short line near the end that
+   * names them starts the signature even without a "-- " delimiter ("Thanks,\nJane").
+   */
+  sender?: string;
+}
 
 export interface ExtractedContent {
   /** What the sender wrote this time: no quoted history, no signature. */
@@ -70,14 +79,30 @@ function historyStartsAt(lines: string[], i: number): boolean {
   return next < lines.length && headerBlockAt(lines, next);
 }
 
-/** Splits the new part into body and signature (delimiter line or a mobile sign-off near the end). */
-function splitSignature(lines: string[]): [string[], string[]] {
+/** Lowercased name words and address local part of a sender, for spotting a signed name. */
+function senderTokens(sender: string | undefined): string[] {
+  if (!sender) return [];
+  const address = /<?([^\s<>@]+)@[^\s<>]+>?/.exec(sender);
+  const name = sender.replace(/<[^<>]*>|[^\s<>@]+@[^\s<>]+/g, ' ').replace(/["',()]/g, ' ');
+  const tokens = name
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => /^\p{L}[\p{L}'-]+$/u.test(w) && w.length >= 2);
+  if (address) tokens.push(address[1]!.toLowerCase());
+  return [...new Set(tokens)];
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Splits the new part into body and signature: a delimiter, a mobile sign-off, or the sender's signed name. */
+function splitSignature(lines: string[], sender?: string): [string[], string[]] {
   let end = lines.length;
   while (end > 0 && isBlank(lines[end - 1]!)) end--;
   // Only the last lines can be a signature: a "--" early in a long message is not one. The
   // topmost delimiter there wins, so a sign-off above a mailing-list footer takes both.
-  const floor = Math.max(1, end - 15);
-  for (let i = floor; i < end; i++) {
+  const tail: number[] = [];
+  for (let i = end - 1; i >= 1 && tail.length < 12; i--) if (!isBlank(lines[i]!)) tail.unshift(i);
+  for (const i of tail) {
     if (SIGNATURE_DELIMITER.test(lines[i]!.trimEnd()) && lines.slice(0, i).some((l) => !isBlank(l))) {
       return [lines.slice(0, i), lines.slice(i)];
     }
@@ -85,6 +110,21 @@ function splitSignature(lines: string[]): [string[], string[]] {
   const last = end - 1;
   if (last >= 1 && MOBILE_SIGNATURE.test(lines[last]!) && lines.slice(0, last).some((l) => !isBlank(l))) {
     return [lines.slice(0, last), lines.slice(last)];
+  }
+  const tokens = senderTokens(sender);
+  if (tokens.length > 0) {
+    const named = new RegExp(`(?:^|[^\\p{L}])(?:${tokens.map(escapeRegExp).join('|')})(?:$|[^\\p{L}])`, 'iu');
+    // A short line that opens with the name (a signature, not a sentence that mentions it) among
+    // the last few non-blank lines.
+    for (const i of tail.slice(-6)) {
+      const words = lines[i]!.trim().split(/\s+/);
+      if (lines[i]!.length > 60 || words.length > 5 || !named.test(words.slice(0, 2).join(' '))) continue;
+      let start = i;
+      let above = i - 1;
+      while (above >= 0 && isBlank(lines[above]!)) above--;
+      if (above >= 1 && CLOSING.test(lines[above]!)) start = above;
+      if (lines.slice(0, start).some((l) => !isBlank(l))) return [lines.slice(0, start), lines.slice(start)];
+    }
   }
   return [lines, []];
 }
@@ -107,7 +147,7 @@ const tidy = (lines: string[]) =>
  * extractNewContent('Thanks!\n\nOn Mon, 2 Apr 2012, Bob wrote:\n> Hi').newText; // 'Thanks!'
  * ```
  */
-export function extractNewContent(text: string): ExtractedContent {
+export function extractNewContent(text: string, options: ExtractOptions = {}): ExtractedContent {
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const fresh: string[] = [];
   const quoted: string[] = [];
@@ -138,6 +178,6 @@ export function extractNewContent(text: string): ExtractedContent {
     quoted.push(...lines.slice(i));
     break;
   }
-  const [body, signature] = splitSignature(fresh);
+  const [body, signature] = splitSignature(fresh, options.sender);
   return { newText: tidy(body), quoted: tidy(quoted), signature: tidy(signature) };
 }

@@ -54,7 +54,11 @@ export const HEADER_FIELD =
 export const SEPARATOR = /^\s*(?:_{10,}|-{10,})\s*$/;
 
 /** The signature delimiter "-- " (RFC 3676, tolerant of a lost trailing space), `__` lines, and "-Name" sign-offs. */
-export const SIGNATURE_DELIMITER = /^(?:--\s*|_{2,}\s*|-\p{L}[\p{L} .'-]{0,40})$/u;
+export const SIGNATURE_DELIMITER = /^(?:-{2,}\s*|_{2,}\s*|-\p{L}[\p{L} .'-]{0,40})$/u;
+
+/** Closing lines that belong to the signature below them: "Thanks,", "Best regards", "Cheers!". */
+export const CLOSING =
+  /^\s*(?:thanks|thank you|many thanks|regards|best|best regards|kind regards|warm regards|cheers|sincerely|yours|yours truly|all the best|merci|cordialement|bien à vous|grüße|viele grüße|mit freundlichen grüßen|saludos|un saludo|atentamente|obrigado|obrigada|grazie|cordiali saluti|groeten|met vriendelijke groet)\b.{0,30}$/iu;
 
 /** Mobile sign-offs: "Sent from my iPhone", "Sent from my Samsung Galaxy", "Envoyé de mon iPhone"… */
 export const MOBILE_SIGNATURE =
