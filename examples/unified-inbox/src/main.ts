@@ -11,7 +11,7 @@ import { memoryStore, type Store } from '@omnithread/core';
 import { pgliteStore, postgresStore } from '@omnithread/postgres';
 
 const env = process.env;
-const CREDENTIALS = ['TWILIO_AUTH_TOKEN', 'META_APP_SECRET', 'X_API_SECRET', 'MAILGUN_SIGNING_KEY'];
+const CREDENTIALS = ['TWILIO_AUTH_TOKEN', 'META_APP_SECRET', 'X_API_SECRET', 'EMAIL_FROM'];
 const sandbox =
   env.OMNITHREAD_SANDBOX === 'true' ||
   (env.OMNITHREAD_SANDBOX !== 'false' && !CREDENTIALS.some((name) => env[name]));

@@ -114,7 +114,9 @@ describe('omnithread serve', () => {
     process.env.TWILIO_FROM = SANDBOX.twilio.number;
     for (const name of [
       'META_APP_SECRET',
+      'EMAIL_FROM',
       'MAILGUN_SIGNING_KEY',
+      'SMTP_HOST',
       'X_API_KEY',
       'DATABASE_URL',
       'OMNITHREAD_STORE',

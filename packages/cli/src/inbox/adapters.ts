@@ -1,10 +1,10 @@
 import type { ChannelAdapter } from '@omnithread/core';
 import { ConfigurationError } from '@omnithread/core';
+import { createEmailAdapter } from '@omnithread/email';
 import { createSmsAdapter } from '@omnithread/sms';
 import { createInstagramAdapter, createMessengerAdapter, createXAdapter } from '@omnithread/social';
 import { createVoiceAdapter } from '@omnithread/voice';
 import { createWhatsAppCloudAdapter } from '@omnithread/whatsapp/cloud';
-import { createMailgunInboundAdapter } from './email-inbound.js';
 import { type Outbox, withOutbox } from './outbox.js';
 import { SANDBOX } from './sandbox-config.js';
 
@@ -17,11 +17,11 @@ type XClient = Parameters<typeof createXAdapter>[0]['client'];
 export function sandboxAdapters(outbox: Outbox, clock: () => Date): ChannelAdapter[] {
   const { twilio, meta } = SANDBOX;
   const adapters: ChannelAdapter[] = [
-    createMailgunInboundAdapter({
-      signingKey: SANDBOX.email.signingKey,
-      addresses: [SANDBOX.email.address],
+    createEmailAdapter({
+      from: `Acme Outdoor Support <${SANDBOX.email.address}>`,
+      // Mailgun routes forward raw MIME to /webhooks/email/mailgun/mime, signed with this key.
+      inbound: { mailgun: { signingKey: SANDBOX.email.signingKey } },
       trustAuthenticationResultsFrom: [SANDBOX.email.authservId],
-      clock,
     }),
     createSmsAdapter({
       accountSid: twilio.accountSid,
@@ -81,7 +81,7 @@ const list = (value: string | undefined) =>
  * examples/unified-inbox/.env.example). A channel whose credentials are missing is not mounted;
  * signature checks are always on.
  */
-export async function adaptersFromEnv(env: Env, clock?: () => Date): Promise<EnvAdapters> {
+export async function adaptersFromEnv(env: Env): Promise<EnvAdapters> {
   const adapters: ChannelAdapter[] = [];
   const skipped: EnvAdapters['skipped'] = [];
   const need = (channel: string, names: string[]): boolean => {
@@ -91,15 +91,27 @@ export async function adaptersFromEnv(env: Env, clock?: () => Date): Promise<Env
   };
   const publicBaseUrl = env.PUBLIC_BASE_URL?.replace(/\/+$/, '');
 
-  if (need('email', ['MAILGUN_SIGNING_KEY', 'EMAIL_ADDRESSES'])) {
-    adapters.push(
-      createMailgunInboundAdapter({
-        signingKey: env.MAILGUN_SIGNING_KEY!,
-        addresses: list(env.EMAIL_ADDRESSES),
-        trustAuthenticationResultsFrom: list(env.EMAIL_TRUSTED_AUTHSERV_IDS),
-        ...(clock ? { clock } : {}),
-      }),
-    );
+  if (need('email', ['EMAIL_FROM']) && (env.MAILGUN_SIGNING_KEY || env.SMTP_HOST)) {
+    const email = createEmailAdapter({
+      from: env.EMAIL_FROM!,
+      addresses: list(env.EMAIL_ADDRESSES),
+      trustAuthenticationResultsFrom: list(env.EMAIL_TRUSTED_AUTHSERV_IDS),
+      ...(env.MAILGUN_SIGNING_KEY ? { inbound: { mailgun: { signingKey: env.MAILGUN_SIGNING_KEY } } } : {}),
+      ...(env.SMTP_HOST
+        ? {
+            smtp: {
+              host: env.SMTP_HOST,
+              port: Number(env.SMTP_PORT ?? 587),
+              secure: env.SMTP_SECURE === 'true',
+              ...(env.SMTP_USER ? { auth: { user: env.SMTP_USER, pass: env.SMTP_PASS ?? '' } } : {}),
+            },
+          }
+        : {}),
+    });
+    // Without SMTP the route only receives: the page does not offer email replies.
+    adapters.push(env.SMTP_HOST ? email : Object.assign(email, { receiveOnly: true }));
+  } else if (env.EMAIL_FROM) {
+    skipped.push({ channel: 'email', missing: ['MAILGUN_SIGNING_KEY or SMTP_HOST'] });
   }
   if (need('sms', ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'])) {
     if (!env.TWILIO_FROM && !env.TWILIO_MESSAGING_SERVICE_SID)

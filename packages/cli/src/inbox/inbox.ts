@@ -92,7 +92,7 @@ export async function startProductionInbox(
   options: ProductionInboxOptions,
 ): Promise<RunningInbox & { skipped: Array<{ channel: string; missing: string[] }> }> {
   const clock = createInboxClock();
-  const fromEnv = await adaptersFromEnv(options.env, clock);
+  const fromEnv = await adaptersFromEnv(options.env);
   const given = options.adapters ?? [];
   const adapters = [...given, ...fromEnv.adapters.filter((a) => !given.some((g) => g.channel === a.channel))];
   const region = options.env.DEFAULT_REGION as IdentityOptions['defaultRegion'] | undefined;

@@ -6,7 +6,6 @@
 export { adaptersFromEnv, type Env, type EnvAdapters, sandboxAdapters } from './adapters.js';
 export { type ApiContext, handleApi } from './api.js';
 export { createInboxClock, type InboxClock } from './clock.js';
-export { createMailgunInboundAdapter, type MailgunInboundConfig, mailgunSignature } from './email-inbound.js';
 export {
   type ProductionInboxOptions,
   type RunningInbox,
@@ -26,5 +25,12 @@ export {
 export { memoryOutbox, type Outbox, type OutboxEntry, withOutbox } from './outbox.js';
 export { SANDBOX } from './sandbox-config.js';
 export { type InboxServer, type InboxServerOptions, startInboxServer } from './server.js';
-export { mailgunMimeRequest, metaRequest, twilioFormRequest, twilioJsonRequest, xRequest } from './signed.js';
+export {
+  mailgunMimeRequest,
+  mailgunSignature,
+  metaRequest,
+  twilioFormRequest,
+  twilioJsonRequest,
+  xRequest,
+} from './signed.js';
 export { type ChannelReplyState, canSend, messageView, replyStates } from './views.js';

@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { metaSignature, twilioSignature } from '@omnithread/core';
+import { hmacSha256, metaSignature, twilioSignature } from '@omnithread/core';
 import { xWebhookSignature } from '@omnithread/social/x';
-import { mailgunSignature } from './email-inbound.js';
 import { SANDBOX } from './sandbox-config.js';
 
 /**
@@ -60,14 +59,22 @@ export function xRequest(url: string, payload: unknown): Request {
   });
 }
 
-/** Mailgun's "forward" route to a URL ending in `mime`: the raw message in `body-mime`, signed. */
+/** Mailgun's webhook signature: hex HMAC-SHA256 of `timestamp + token` under the signing key. */
+export function mailgunSignature(signingKey: string, timestamp: string, token: string): string {
+  return hmacSha256(signingKey, timestamp + token, 'hex');
+}
+
+/**
+ * Mailgun's "forward" route to a URL ending in `mime`: the raw message in `body-mime`, signed with a
+ * fresh token and the time of the post (`postedAt`, default now; the message's own Date is its time).
+ */
 export function mailgunMimeRequest(
   url: string,
   mime: string,
   fields: { from: string; recipient: string; subject: string },
-  at: Date,
+  postedAt: Date = new Date(),
 ): Request {
-  const timestamp = String(Math.floor(at.getTime() / 1000));
+  const timestamp = String(Math.floor(postedAt.getTime() / 1000));
   const token = randomBytes(25).toString('hex');
   const form = new URLSearchParams({
     recipient: fields.recipient,
