@@ -31,4 +31,6 @@ createServer(async (req, res) => {
   res
     .writeHead(response.status, Object.fromEntries(response.headers))
     .end(Buffer.from(await response.arrayBuffer()));
-}).listen(3000, () => console.log('Point your Twilio number at <PUBLIC_BASE_URL>/webhooks/sms (port 3000)'));
+}).listen(Number(process.env.PORT ?? 3000), () =>
+  console.log('Twilio webhook: <PUBLIC_BASE_URL>/webhooks/sms'),
+);

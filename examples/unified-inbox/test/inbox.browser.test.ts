@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type DemoReady, runCli } from '@omnithread/cli';
-import { TRANSCRIPT_WORD } from '@omnithread/cli/inbox';
+import { SANDBOX, TRANSCRIPT_WORD, twilioFormRequest } from '@omnithread/cli/inbox';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -172,6 +172,40 @@ describe.skipIf(!available)(
         await copyFile(shot, SCREENSHOT);
       }
       expect(existsSync(shot)).toBe(true);
+    });
+
+    it('shows what a customer wrote as text, never as markup, and live as it arrives', async () => {
+      const dialogs: string[] = [];
+      page.on('dialog', (dialog) => {
+        dialogs.push(dialog.message());
+        void dialog.dismiss();
+      });
+      const hostile = '<img src=x onerror="alert(1)"><script>alert(2)</script> **bold**';
+      const params = {
+        MessageSid: 'SM5c1f0e2d3b4a59687766554433221100',
+        SmsSid: 'SM5c1f0e2d3b4a59687766554433221100',
+        AccountSid: SANDBOX.twilio.accountSid,
+        From: '+14155550166',
+        To: SANDBOX.twilio.number,
+        Body: hostile,
+        NumMedia: '0',
+        ApiVersion: '2010-04-01',
+      };
+      const signed = twilioFormRequest(`${ready.url}/webhooks/sms`, params);
+      const posted = await fetch(signed.url, {
+        method: 'POST',
+        headers: signed.headers,
+        body: new URLSearchParams(params),
+      });
+      expect(posted.status).toBe(200);
+      // Server-sent events bring the new conversation to the list without a reload.
+      const item = page.locator('[data-testid="conversation"]', { hasText: '+14155550166' });
+      await expect.poll(() => item.count()).toBe(1);
+      await item.click();
+      const text = page.getByTestId('timeline').getByTestId('message-text').first();
+      await expect.poll(() => text.textContent()).toBe(hostile);
+      expect(await page.getByTestId('timeline').locator('img, script').count()).toBe(0);
+      expect(dialogs).toEqual([]);
     });
   },
 );

@@ -99,6 +99,20 @@ describe('omnithread demo', () => {
     expect(existsSync(result)).toBe(false);
   }, 120_000);
 
+  it('says so when the port is taken', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { io, err } = capture(new AbortController().signal);
+      expect(await runCli(['demo', '--store', 'memory', '--no-journey', '--port', String(port)], io)).toBe(1);
+      expect(err.join('')).toContain(`port ${port} is in use: pass --port 0`);
+    } finally {
+      blocker.close();
+    }
+  });
+
   it('refuses a bad --port', async () => {
     const { io, err } = capture(AbortSignal.abort());
     expect(await runCli(['demo', '--port', 'eighty'], io)).toBe(1);

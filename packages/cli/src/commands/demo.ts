@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Store } from '@omnithread/core';
+import { ConfigurationError, type Store } from '@omnithread/core';
 import { startSandboxInbox } from '../inbox/inbox.js';
 import { openStoreSpec } from '../store.js';
 
@@ -71,6 +71,15 @@ export async function runDemo(options: DemoOptions): Promise<void> {
       store,
       ...(options.port !== undefined ? { port: options.port } : {}),
       ...(options.host !== undefined ? { host: options.host } : {}),
+    }).catch((error: NodeJS.ErrnoException) => {
+      if (error?.code !== 'EADDRINUSE') throw error;
+      throw new ConfigurationError(
+        '--port',
+        `port ${options.port} is in use: pass --port 0 for any free port`,
+        {
+          cause: error,
+        },
+      );
     });
     try {
       const ready: DemoReady = { url: inbox.url, store: spec };
