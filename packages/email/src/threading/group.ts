@@ -1,5 +1,5 @@
 import { attach, type Container } from './container.js';
-import type { Threadable } from './jwz.js';
+import { peopleOf, type Threadable } from './jwz.js';
 import { baseSubject } from './subject.js';
 
 const subjectOf = <T extends Threadable>(c: Container<T>): string | undefined =>
@@ -61,7 +61,7 @@ function participantsOf<T extends Threadable>(c: Container<T>, into: Set<string>
   const stack = [c];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    for (const p of node.message?.participants ?? []) into.add(p.toLowerCase());
+    if (node.message) for (const p of peopleOf(node.message)) into.add(p);
     stack.push(...node.children);
   }
 }
@@ -80,7 +80,7 @@ function groupBounded<T extends Threadable>(roots: Container<T>[], windowMs: num
     const headerless =
       m !== undefined && (m.references?.length ?? 0) === 0 && (m.inReplyTo?.length ?? 0) === 0;
     if (subject.base && headerless && subject.isReply && root.children.length === 0) {
-      const mine = new Set((m.participants ?? []).map((p) => p.toLowerCase()));
+      const mine = new Set(peopleOf(m));
       const candidates = bySubject.get(subject.base) ?? [];
       const target = candidates
         .filter(

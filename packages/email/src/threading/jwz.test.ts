@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseMime } from '../mime/parse.js';
 import { formatThreads, type Threadable, type ThreadNode, threadMessages } from './jwz.js';
 import { baseSubject } from './subject.js';
 
@@ -115,6 +116,19 @@ describe('threadMessages', () => {
     expect(fmt(threadMessages([original, outlook, stranger], { subjectGrouping: 'rfc5256' }))).toBe(
       '(1 (2)(3))',
     );
+  });
+
+  it('groups parsed emails: an Outlook reply (no References) joins by subject, From and To', async () => {
+    const original = await parseMime(
+      'From: help@shop.test\r\nTo: ann@example.org\r\nSubject: Your invoice\r\nMessage-ID: <inv@shop.test>\r\nDate: Mon, 02 Mar 2026 09:00:00 +0000\r\n\r\nAttached.',
+    );
+    const outlook = await parseMime(
+      'From: Ann <ann@example.org>\r\nTo: help@shop.test\r\nSubject: RE: Your invoice\r\nMessage-ID: <ol@example.org>\r\nDate: Mon, 02 Mar 2026 10:00:00 +0000\r\n\r\nThanks.',
+    );
+    const threads = threadMessages([outlook, original]);
+    expect(threads).toHaveLength(1);
+    expect(threads[0]?.message?.messageId).toBe('inv@shop.test');
+    expect(threads[0]?.children.map((c) => c.message?.messageId)).toEqual(['ol@example.org']);
   });
 
   it('threads a long chain without deep recursion', () => {

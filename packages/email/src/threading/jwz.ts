@@ -14,6 +14,20 @@ export interface Threadable {
   receivedAt?: string | number;
   /** Addresses of the sender and recipients, for bounded subject grouping. */
   participants?: readonly string[];
+  /** Used for bounded subject grouping when `participants` is absent (a `ParsedEmail` has these). */
+  from?: { address: string };
+  to?: readonly { address: string }[];
+  cc?: readonly { address: string }[];
+}
+
+/** The people of a message: `participants`, else From, To and Cc. */
+export function peopleOf(message: Threadable): string[] {
+  const list = message.participants ?? [
+    ...(message.from ? [message.from.address] : []),
+    ...(message.to ?? []).map((a) => a.address),
+    ...(message.cc ?? []).map((a) => a.address),
+  ];
+  return list.map((p) => p.toLowerCase());
 }
 
 /** A node of a thread tree; `message` is absent on placeholders for messages we do not have. */
