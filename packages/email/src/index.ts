@@ -23,6 +23,7 @@ export { type MailTransport, type SendOptions, sendEmail } from './send/send.js'
 export { emailThreadEvidence } from './threading/evidence.js';
 export {
   formatThreads,
+  peopleOf,
   type Threadable,
   type ThreadNode,
   type ThreadOptions,
