@@ -15,8 +15,11 @@ const hub = createHub({ store: memoryStore(), adapters: [sms] });
 hub.on('message', async ({ message, conversation }) => {
   if (message.direction !== 'inbound') return;
   console.log(`${message.from.value}: ${message.text}\n  → ${conversation.id}: ${message.placement.reason}`);
+  // Not awaited: the webhook answers Twilio at once; the send goes on (and fails loudly) on its own.
   if (message.placement.rule === 'new-conversation')
-    await hub.reply(conversation.id, { text: 'Thanks for writing! A person will answer here shortly.' });
+    hub
+      .reply(conversation.id, { text: 'Thanks for writing! A person will answer here shortly.' })
+      .catch((error: Error) => console.error(`auto-reply failed: ${error.message}`));
 });
 
 // Node's http → web-standard Request → hub.handle (verify, parse, store, place) → Response.
