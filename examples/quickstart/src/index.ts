@@ -12,7 +12,7 @@ const sms = createSmsAdapter({
 const hub = createHub({ store: memoryStore(), adapters: [sms] });
 
 // Every message arrives placed in a conversation, with the rule and the reason.
-hub.on('message', async ({ message, conversation }) => {
+hub.on('message', ({ message, conversation }) => {
   if (message.direction !== 'inbound') return;
   console.log(`${message.from.value}: ${message.text}\n  → ${conversation.id}: ${message.placement.reason}`);
   // Not awaited: the webhook answers Twilio at once; the send goes on (and fails loudly) on its own.
