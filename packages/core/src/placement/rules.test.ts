@@ -144,6 +144,21 @@ const rows: Row[] = [
     message: msg('whatsapp', annWa, 1),
     rule: 'new-conversation',
   },
+  // unverified senders
+  {
+    name: 'an unverified sender (spoofed From) never joins an existing conversation, even with thread evidence',
+    before: [msg('email', annMail, 0, 'q', own('email:a@x'))],
+    message: msg('email', annMail, 1, 'r', { ...ref('email:a@x'), trust: 'unverified' }),
+    rule: 'new-conversation',
+    reason: /could not be verified/,
+  },
+  {
+    name: 'an unverified sender on a session channel starts a new conversation too',
+    before: [msg('sms', ann, 0)],
+    message: msg('sms', ann, 1, 'hi', { trust: 'unverified' }),
+    rule: 'new-conversation',
+    reason: /could not be verified/,
+  },
   // new-conversation
   {
     name: 'a brand-new customer starts a new conversation',

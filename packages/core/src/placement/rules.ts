@@ -34,6 +34,7 @@ export function explicitThread(options: ExplicitThreadOptions = {}): PlacementRu
   return {
     name: 'explicit-thread',
     async place(context) {
+      if (context.message.trust === 'unverified') return undefined;
       const { thread } = context.message;
       const keys = [...new Set([...thread.keys, ...thread.refs])];
       if (keys.length === 0) return undefined;
@@ -74,7 +75,7 @@ export function sameChannelSession(options: SameChannelSessionOptions = {}): Pla
     async place(context) {
       const { message } = context;
       const policy = context.policy(message.channel, message);
-      if (policy.threaded) return undefined;
+      if (policy.threaded || message.trust === 'unverified') return undefined;
       const windowMs = options.windows?.[message.channel] ?? policy.sessionWindowMs;
       const sentAt = Date.parse(message.sentAt);
       const candidates = (
@@ -129,6 +130,7 @@ export function crossChannelContinuation(options: CrossChannelContinuationOption
     name: 'cross-channel-continuation',
     async place(context) {
       const { message } = context;
+      if (message.trust === 'unverified') return undefined;
       const sentAt = Date.parse(message.sentAt);
       const candidates = (
         await context.store.listConversationsOfContacts([context.contact.id], {
@@ -165,6 +167,12 @@ export function newConversation(): PlacementRule {
       const who = context.resolution.created
         ? context.resolution.detail
         : `${context.resolution.detail}, no open recent conversation to continue`;
+      if (message.trust === 'unverified') {
+        return {
+          kind: 'new',
+          reason: `the sender could not be verified (e.g. a From that failed DMARC), so it joins no existing conversation; ${context.resolution.detail}`,
+        };
+      }
       const why = policy.threaded
         ? `a new ${message.channel} thread (no reference to a known message)`
         : `no open ${message.channel} session within ${describeDuration(policy.sessionWindowMs)}`;
