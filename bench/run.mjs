@@ -59,7 +59,41 @@ try {
   }
   if (wanted('email')) {
     const email = runScript('email', 'packages/email/bench/parse.mjs');
-    for (const r of email?.rows ?? []) rows.push(r);
+    for (const p of email?.parse ?? []) {
+      rows.push([
+        `email parse ${p.name}`,
+        `${email.corpus.files} fixture files`,
+        `${fmt(p.msgsPerSec)} msgs/s`,
+        `${fmt(p.mbPerSec, 2)} MB/s`,
+        '',
+      ]);
+    }
+    for (const t of email?.threading ?? []) {
+      rows.push([
+        `email threading ${t.messages.toLocaleString('en-US')} msgs`,
+        `${t.threads.toLocaleString('en-US')} threads`,
+        `${fmt(t.usPerMsg, 2)} µs/msg`,
+        `${fmt(t.ms)} ms`,
+        '',
+      ]);
+    }
+    if (email) {
+      rows.push([
+        'email threading cost 1M vs 10k',
+        'per message',
+        `×${fmt(email.perMessageGrowth, 2)}`,
+        'flat ≈ 1',
+        email.perMessageGrowth <= 1.5 ? 'flat: met' : 'flat: missed',
+      ]);
+      const pct = email.threadingOverheadVsParse * 100;
+      rows.push([
+        'email threading vs parse',
+        'added time',
+        `${fmt(pct, 2)} %`,
+        '',
+        pct < 10 ? 'target < 10 % met' : 'target < 10 % missed',
+      ]);
+    }
   }
   if (wanted('stores')) {
     const stores = runScript('stores', 'packages/postgres/bench/ingest.mjs');
