@@ -6,10 +6,11 @@ export interface ReadBodyOptions {
 }
 
 /**
- * Reads a request body as text with a size bound, so a hostile client cannot make an adapter
- * buffer gigabytes. Throws `PayloadTooLargeError` past the limit.
+ * Reads a request body as bytes with a size bound, so a hostile client cannot make an adapter
+ * buffer gigabytes (multipart bodies with attachments need the bytes). Throws
+ * `PayloadTooLargeError` past the limit, declared or streamed.
  */
-export async function readBody(request: Request, options: ReadBodyOptions = {}): Promise<string> {
+export async function readBodyBytes(request: Request, options: ReadBodyOptions = {}): Promise<Uint8Array> {
   const maxBytes = options.maxBytes ?? 1024 * 1024;
   const declared = Number(request.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
@@ -17,7 +18,7 @@ export async function readBody(request: Request, options: ReadBodyOptions = {}):
       limit: maxBytes,
     });
   }
-  if (!request.body) return '';
+  if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -37,5 +38,10 @@ export async function readBody(request: Request, options: ReadBodyOptions = {}):
     bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return new TextDecoder().decode(bytes);
+  return bytes;
+}
+
+/** Reads a request body as UTF-8 text with a size bound (see `readBodyBytes`). */
+export async function readBody(request: Request, options: ReadBodyOptions = {}): Promise<string> {
+  return new TextDecoder().decode(await readBodyBytes(request, options));
 }

@@ -1,29 +1,9 @@
-import { PayloadTooLargeError, WebhookParseError } from '@omnithread/core';
+import { readBodyBytes, WebhookParseError } from '@omnithread/core';
 import type { InboundFormPayload, WebhookFile } from './payloads.js';
 
 /** Reads a request body as bytes with a size bound (multipart bodies carry binary attachments). */
-export async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new PayloadTooLargeError(`Request body of ${declared} bytes exceeds the ${maxBytes}-byte limit`, {
-      limit: maxBytes,
-    });
-  }
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new PayloadTooLargeError(`Request body exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks);
+export function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+  return readBodyBytes(request, { maxBytes });
 }
 
 /** Decodes a multipart or urlencoded form into fields and files. */
