@@ -78,6 +78,13 @@ function lastMessageCache(hub: Hub) {
 }
 const previews = new WeakMap<Hub, ReturnType<typeof lastMessageCache>>();
 
+/** A pre-approved template to send outside a reply window: `{ name, language }`. */
+function templateOf(value: unknown): { name: string; language: string } | undefined {
+  if (value === undefined || value === null) return undefined;
+  const t = value as { name?: unknown; language?: unknown };
+  return { name: str(t.name, 'template.name', 512), language: str(t.language, 'template.language', 16) };
+}
+
 /** The JSON API the page talks to. Answers `undefined` for paths that are not its own. */
 export async function handleApi(request: Request, ctx: ApiContext): Promise<Response | undefined> {
   const url = new URL(request.url);
@@ -164,10 +171,18 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
     }
     if (segments[0] === 'conversations' && segments[2] === 'reply' && method === 'POST') {
       const input = await body(request);
-      const text = str(input.text, 'text');
+      const template = templateOf(input.template);
+      const text =
+        template && !input.text
+          ? `Template ${template.name} (${template.language})`
+          : str(input.text, 'text');
       const channel =
         input.channel === undefined || input.channel === '' ? undefined : str(input.channel, 'channel', 64);
-      const message = await hub.reply(segments[1]!, { text }, channel ? { channel } : {});
+      const message = await hub.reply(
+        segments[1]!,
+        { text, ...(template ? { template } : {}) },
+        channel ? { channel } : {},
+      );
       return json(201, { message: messageView(message) });
     }
     if (segments[0] === 'conversations' && segments[2] === 'status' && method === 'POST') {

@@ -161,6 +161,36 @@ describe('the inbox server', () => {
     expect(status).toBe(403);
   });
 
+  it('offers only a template once the WhatsApp window has closed, and sends one', async () => {
+    const late = await startSandboxInbox({ store: memoryStore() });
+    try {
+      // The same journey, ended two days ago: every 24-hour window is closed now.
+      const played = await late.playJourney({ end: new Date(Date.now() - 48 * 3_600_000) });
+      const detail = await fetch(`${late.url}/api/conversations/${played.conversationId}`);
+      const { reply } = (await detail.json()) as Json;
+      const whatsapp = reply.channels.find((s: { channel: string }) => s.channel === 'whatsapp');
+      expect(whatsapp).toMatchObject({ available: false, templateOnly: true, window: { open: false } });
+      expect(whatsapp.note).toMatch(/window closed at .*: only an approved template can be sent/);
+      expect(reply.channels.find((s: { channel: string }) => s.channel === 'messenger')).toMatchObject({
+        available: false,
+      });
+      const send = (body: unknown) =>
+        fetch(`${late.url}/api/conversations/${played.conversationId}/reply`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+      const refused = await send({ text: 'Free text', channel: 'whatsapp' });
+      expect(refused.status).toBe(409);
+      expect(((await refused.json()) as Json).error.code).toBe('REPLY_WINDOW_CLOSED');
+      const sent = await send({ channel: 'whatsapp', template: { name: 'order_update', language: 'en_US' } });
+      expect(sent.status).toBe(201);
+      expect(late.outbox!.list()[0]).toMatchObject({ channel: 'whatsapp', template: 'order_update' });
+    } finally {
+      await late.close();
+    }
+  });
+
   it('answers API errors as JSON with a code', async () => {
     expect((await get('/api/conversations/cv_missing')).status).toBe(404);
     expect((await post(`/api/conversations/${conversationId}/reply`, { text: '' })).status).toBe(400);

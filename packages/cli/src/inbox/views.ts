@@ -63,6 +63,8 @@ export interface ChannelReplyState {
   note?: string;
   optedOut?: { at: string; keyword?: string };
   window?: { open: boolean; closesAt?: string };
+  /** The window is closed, but a pre-approved template (WhatsApp) may still be sent. */
+  templateOnly?: boolean;
 }
 
 /** Reply options for a conversation: every channel the hub can send on, with consent and windows. */
@@ -101,7 +103,8 @@ export function replyStates(
       state.window = window;
       if (!window.open && reachable && !state.optedOut) {
         state.available = false;
-        state.note = `${channel} window closed${window.closesAt ? ` at ${window.closesAt.slice(0, 16).replace('T', ' ')} UTC` : ''}: only a template can be sent`;
+        if (adapter.capabilities.templates) state.templateOnly = true;
+        state.note = `${channel} window closed${window.closesAt ? ` at ${window.closesAt.slice(0, 16).replace('T', ' ')} UTC` : ''}: ${adapter.capabilities.templates ? 'only an approved template can be sent' : 'no reply possible'}`;
       } else if (window.open && window.closesAt && !state.optedOut) {
         state.note = `${channel} window open until ${window.closesAt.slice(0, 16).replace('T', ' ')} UTC`;
       }

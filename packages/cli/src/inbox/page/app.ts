@@ -343,13 +343,12 @@ function renderReply(detail: ConversationDetail): void {
     ...states.map((s) =>
       h(
         'option',
-        { value: s.channel, selected: s.channel === chosen, disabled: !s.available },
-        `${channelName(s.channel)}${s.channel === detail.reply.defaultChannel ? ' (customer’s last channel)' : ''}${s.available ? '' : ' — unavailable'}`,
+        { value: s.channel, selected: s.channel === chosen, disabled: !s.available && !s.templateOnly },
+        `${channelName(s.channel)}${s.channel === detail.reply.defaultChannel ? ' (customer’s last channel)' : ''}${s.available ? '' : s.templateOnly ? ' — template only' : ' — unavailable'}`,
       ),
     ),
   );
-  const current = states.find((s) => s.channel === select.value);
-  $('reply-note').textContent = current?.note ?? '';
+  showChannelState(states.find((s) => s.channel === select.value));
   clear(
     $('reply-states'),
     ...states
@@ -368,20 +367,42 @@ function renderReply(detail: ConversationDetail): void {
   );
 }
 
+/** The note of the chosen channel, and the template fields when only a template can go out. */
+function showChannelState(state: ChannelReplyState | undefined): void {
+  $('reply-note').textContent = state?.note ?? '';
+  $('template-row').hidden = !state?.templateOnly;
+  ($('reply-text') as HTMLTextAreaElement).required = !state?.templateOnly;
+}
+
 async function sendReply(event: Event): Promise<void> {
   event.preventDefault();
   const detail = state.detail;
   if (!detail || !state.selected) return;
   const text = ($('reply-text') as HTMLTextAreaElement).value.trim();
-  if (!text) return;
   const channel = ($('reply-channel') as HTMLSelectElement).value;
+  const templateOnly = detail.reply.channels.find((s) => s.channel === channel)?.templateOnly;
+  const template = templateOnly
+    ? {
+        name: ($('template-name') as HTMLInputElement).value.trim(),
+        language: ($('template-language') as HTMLInputElement).value.trim(),
+      }
+    : undefined;
+  if (template && !template.name) {
+    $('reply-error').textContent = 'Name the approved template to send';
+    return;
+  }
+  if (!text && !template) return;
   const button = document.querySelector<HTMLButtonElement>('[data-testid="reply-send"]')!;
   button.disabled = true;
   $('reply-error').textContent = '';
   try {
     // The default channel is the hub's own choice ("the customer's last channel"); others are explicit.
     const latestInbound = [...detail.messages].reverse().find((m) => m.direction === 'inbound');
-    const body = channel && channel !== latestInbound?.channel ? { text, channel } : { text };
+    const body = {
+      ...(text ? { text } : {}),
+      ...(template ? { template } : {}),
+      ...(channel && channel !== latestInbound?.channel ? { channel } : {}),
+    };
     await api(`/api/conversations/${encodeURIComponent(state.selected)}/reply`, { method: 'POST', body });
     ($('reply-text') as HTMLTextAreaElement).value = '';
     await Promise.all([renderConversation(), renderOutbox(), renderList()]);
@@ -632,8 +653,7 @@ async function start(): Promise<void> {
   $('reply').addEventListener('submit', (e) => void sendReply(e));
   $('reply-channel').addEventListener('change', (e) => {
     state.chosenChannel = (e.target as HTMLSelectElement).value;
-    const current = state.detail?.reply.channels.find((s) => s.channel === state.chosenChannel);
-    $('reply-note').textContent = current?.note ?? '';
+    showChannelState(state.detail?.reply.channels.find((s) => s.channel === state.chosenChannel));
   });
   await Promise.all([renderList(), renderOutbox()]);
   live();
