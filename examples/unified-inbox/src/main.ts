@@ -35,6 +35,8 @@ if (sandbox && (await store.listConversations({ limit: 1 })).items.length === 0)
   });
 }
 console.log(`Omnithread inbox (${inbox.mode}) on ${inbox.url}`);
+for (const skip of 'skipped' in inbox ? inbox.skipped : [])
+  console.warn(`  not mounted: ${skip.channel} (set ${skip.missing.join(', ')})`);
 for (const channel of new Set([...inbox.hub.adapters.values()].map((a) => a.channel)))
   console.log(`  POST ${inbox.url}/webhooks/${channel}`);
 
