@@ -25,9 +25,10 @@ async function openStore(): Promise<Store> {
 const store = await openStore();
 const port = Number(env.PORT ?? 4100);
 const host = env.HOST ?? '127.0.0.1';
-const inbox = sandbox
-  ? await startSandboxInbox({ store, port, host })
+const production = sandbox
+  ? undefined
   : await startProductionInbox({ store, env, port, host, log: console.log });
+const inbox = production ?? (await startSandboxInbox({ store, port, host }));
 
 if (sandbox && (await store.listConversations({ limit: 1 })).items.length === 0) {
   await inbox.playJourney({
@@ -35,7 +36,7 @@ if (sandbox && (await store.listConversations({ limit: 1 })).items.length === 0)
   });
 }
 console.log(`Omnithread inbox (${inbox.mode}) on ${inbox.url}`);
-for (const skip of 'skipped' in inbox ? inbox.skipped : [])
+for (const skip of production?.skipped ?? [])
   console.warn(`  not mounted: ${skip.channel} (set ${skip.missing.join(', ')})`);
 for (const channel of new Set([...inbox.hub.adapters.values()].map((a) => a.channel)))
   console.log(`  POST ${inbox.url}/webhooks/${channel}`);
