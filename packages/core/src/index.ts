@@ -139,6 +139,8 @@ export type {
   PlacementDecision,
   PlacementRule,
 } from './placement/types.js';
+export { type SafeFilenameOptions, safeFilename } from './security/filename.js';
+export { sanitizeHtml } from './security/html.js';
 export type {
   ConversationsOfContactsOptions,
   ListConversationsOptions,
