@@ -61,10 +61,12 @@ function whatsappCase() {
   const template = JSON.stringify(envelope);
   return {
     channel: 'WhatsApp Cloud (JSON)',
+    // 1000 customers, each with their own phone and BSUID.
     payload: (i) =>
       template
         .replace('wamid.xyzxyz', `wamid.bench${i}`)
-        .replace(/972987654321/g, `9725${String(i % 1000).padStart(7, '0')}`),
+        .replace(/972987654321/g, `9725${String(i % 1000).padStart(7, '0')}`)
+        .replace('US.13491208655302741918', `US.1349120865530274${String(i % 1000).padStart(4, '0')}`),
     floor: (text) => JSON.parse(text),
     parse: (text) => wa.parse(JSON.parse(text)),
   };
