@@ -192,6 +192,19 @@ describe('omnithread import', () => {
     expect(second).toMatchObject({ files: 1, newMessages: 0, duplicates: 7, rejected: 0 });
     expect((await store.listConversations()).items).toHaveLength(2);
   });
+  it('imports into an embedded PostgreSQL directory: a second run adds nothing, threads reads it back', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'omnithread-cli-store-')), 'store');
+    const first = capture();
+    expect(await runCli(['import', JOURNEY_PATH, '--store', dir, '--json'], first.io)).toBe(0);
+    expect(JSON.parse(first.out[0]!)).toMatchObject({ newMessages: 7, duplicates: 0, rejected: 0 });
+    const second = capture();
+    expect(await runCli(['import', JOURNEY_PATH, '--store', dir, '--json'], second.io)).toBe(0);
+    expect(JSON.parse(second.out[0]!)).toMatchObject({ newMessages: 0, duplicates: 7, rejected: 0 });
+    const threads = capture();
+    expect(await runCli(['threads', '--store', dir, '--json'], threads.io)).toBe(0);
+    const lines = threads.out.map((l) => JSON.parse(l) as { channels: string[] });
+    expect(lines.map((l) => l.channels.join(',')).sort()).toEqual(['email,sms,whatsapp,voice', 'sms']);
+  });
   it('keeps unusable lines as rejected and goes on', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'omnithread-cli-'));
     const file = join(dir, 'events.jsonl');
