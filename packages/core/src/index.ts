@@ -140,6 +140,7 @@ export type {
   PlacementRule,
 } from './placement/types.js';
 export { type SafeFilenameOptions, safeFilename } from './security/filename.js';
+export { deeplyNested, mutateJson, mutateText } from './security/hostile.js';
 export { sanitizeHtml } from './security/html.js';
 export type {
   ConversationsOfContactsOptions,
