@@ -114,6 +114,28 @@ try {
     }
     for (const s of stores?.skipped ?? []) rows.push([`store ${s.store}`, 'skipped', '-', '-', s.reason]);
   }
+  if (wanted('serve')) {
+    const serve = runScript('serve', 'bench/serve-load.mjs');
+    for (const r of serve?.rates ?? []) {
+      rows.push([
+        `serve: signed SMS webhooks at ${r.rate}/s`,
+        `${r.ok}/${r.sent} answered 200`,
+        `${fmt(r.throughput)} req/s`,
+        `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms`,
+        '',
+      ]);
+    }
+    if (serve) {
+      const clean = serve.lost === 0 && serve.duplicated === 0;
+      rows.push([
+        'serve: store afterwards',
+        serve.store,
+        `${serve.stored} stored`,
+        `${serve.lost} lost, ${serve.duplicated} duplicated`,
+        clean ? 'zero lost/duplicated: met' : 'zero lost/duplicated: missed',
+      ]);
+    }
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
