@@ -7,6 +7,7 @@ import type {
   InboundMessage,
   JsonValue,
 } from '@omnithread/core';
+import { safeFilename } from '@omnithread/core';
 import { nonEmpty, obj, str, toJson, unixToIso } from '../shared/json.js';
 import { groupKey, identityOfJid, isGroupId } from './ids.js';
 import type { WebMessageLike, WebReactionLike } from './types.js';
@@ -89,7 +90,8 @@ async function attachmentOf(
       sha256: createHash('sha256').update(bytes).digest('hex'),
       content: media.data,
     };
-    if (media.filename) attachment.filename = media.filename;
+    // The sender chose the name: one harmless path segment before anything saves it to disk.
+    if (media.filename) attachment.filename = safeFilename(media.filename);
     return attachment;
   } catch (error) {
     warnings.push(`media download failed: ${error instanceof Error ? error.message : String(error)}`);

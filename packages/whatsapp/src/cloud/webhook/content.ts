@@ -1,4 +1,4 @@
-import type { Attachment, JsonValue } from '@omnithread/core';
+import { type Attachment, type JsonValue, safeFilename } from '@omnithread/core';
 import { arr, base64Sha256ToHex, nonEmpty, type Obj, obj, str, toJson } from '../../shared/json.js';
 
 /** What a message says, in model terms. */
@@ -30,8 +30,9 @@ export function mediaAttachment(kind: string, media: Obj): Attachment | undefine
   };
   if (id) attachment.providerId = id;
   if (url) attachment.url = url;
+  // The sender chose the name: one harmless path segment before anything saves it to disk.
   const filename = nonEmpty(media.filename);
-  if (filename) attachment.filename = filename;
+  if (filename) attachment.filename = safeFilename(filename);
   const caption = nonEmpty(media.caption);
   if (caption) attachment.caption = caption;
   const sha256 = base64Sha256ToHex(media.sha256);
