@@ -10,7 +10,7 @@ export async function measure(tasks, { time = 400, warmupTime = 100 } = {}) {
   const out = {};
   for (const task of bench.tasks) {
     const r = task.result;
-    if (!r || r.state !== 'completed')
+    if (r?.state !== 'completed')
       throw new Error(`benchmark ${task.name} did not complete: ${r?.error ?? r?.state}`);
     out[task.name] = {
       meanUs: r.period * 1000,

@@ -136,6 +136,20 @@ try {
       ]);
     }
   }
+  if (wanted('mbox')) {
+    const mbox = runScript('mbox', 'bench/mbox-memory.mjs');
+    if (mbox) {
+      const first = mbox.samples[0]?.rssMB ?? 0;
+      const last = mbox.samples.at(-1)?.rssMB ?? 0;
+      rows.push([
+        `import ${fmt(mbox.fileMB / 1024, 2)} GB mbox (streamed)`,
+        `${mbox.events} messages in ${fmt(mbox.seconds)} s`,
+        `peak ${fmt(mbox.peakRssMB)} MB RSS`,
+        `RSS ${fmt(first)} → ${fmt(last)} MB`,
+        mbox.peakRssMB < 256 ? 'target < 256 MB met' : 'target < 256 MB missed',
+      ]);
+    }
+  }
 } finally {
   rmSync(tmp, { recursive: true, force: true });
 }
