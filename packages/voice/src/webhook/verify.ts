@@ -1,5 +1,4 @@
 import { verifyTwilioSignature, WebhookVerificationError } from '@omnithread/core';
-import { formParams } from './parse.js';
 
 export interface VerifyInput {
   authToken: string;
@@ -28,7 +27,8 @@ export function verifyVoiceRequest(input: VerifyInput): void {
         authToken: input.authToken,
         url: input.url,
         signature: input.signature,
-        params: formParams(input.body),
+        // Every value of a repeated key is signed (Twilio's algorithm), so no collapsing to one.
+        params: new URLSearchParams(input.body),
       });
   if (!ok) throw new WebhookVerificationError('X-Twilio-Signature does not match the request');
 }
