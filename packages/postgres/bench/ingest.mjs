@@ -17,7 +17,9 @@ import pg from 'pg';
 import { journeyEvents } from '../harness/journey.mjs';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
 
-const JOURNEY = { phoneCustomers: 200, emailThreads: 60 };
+// OMNITHREAD_BENCH_CUSTOMERS scales the journey (default 200 phone customers, 60 email threads).
+const CUSTOMERS = Number(process.env.OMNITHREAD_BENCH_CUSTOMERS ?? 200);
+const JOURNEY = { phoneCustomers: CUSTOMERS, emailThreads: Math.round(CUSTOMERS * 0.3) };
 const WORKER = fileURLToPath(new URL('../harness/worker.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
@@ -71,7 +73,9 @@ async function serverStats(server, database) {
   await client.connect();
   try {
     const { rows } = await client.query(
-      'SELECT xact_rollback::int AS rollbacks, deadlocks::int AS deadlocks FROM pg_stat_database WHERE datname = $1',
+      `SELECT xact_rollback::int AS rollbacks, deadlocks::int AS deadlocks, current_setting('fsync') AS fsync,
+         current_setting('synchronous_commit') AS "synchronousCommitServer"
+       FROM pg_stat_database WHERE datname = $1`,
       [database],
     );
     return rows[0] ?? {};
@@ -94,12 +98,24 @@ async function main() {
     const unavailable = postgresUnavailable();
     if (unavailable) skipped.push({ store: 'PostgreSQL', reason: unavailable });
     else {
-      const server = await startTestServer();
+      // A durable server (fsync, synchronous_commit and full_page_writes as PostgreSQL ships them):
+      // each acknowledged ingest is on disk. The last row trades that for speed, per session.
+      const server = await startTestServer({ durable: true });
       try {
-        for (const writers of [1, 8]) {
+        const runs = [
+          { label: 'PostgreSQL', writers: 1, options: {} },
+          { label: 'PostgreSQL', writers: 8, options: {} },
+          {
+            label: 'PostgreSQL, synchronousCommit: false',
+            writers: 8,
+            options: { synchronousCommit: false },
+          },
+        ];
+        for (const run of runs) {
           const db = databaseName('omnithread_bench');
           await admin(server, `CREATE DATABASE ${db}`);
-          const result = await measure('PostgreSQL', { kind: 'postgres', url: server.urlOf(db) }, writers);
+          const spec = { kind: 'postgres', url: server.urlOf(db), ...run.options };
+          const result = await measure(run.label, spec, run.writers);
           // Lost races the hub had to retry show up as rolled-back transactions and deadlocks.
           const stats = await serverStats(server, db);
           results.push({ ...result, ...stats });

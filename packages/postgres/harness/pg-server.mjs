@@ -51,14 +51,24 @@ const withDatabase = (url, database) => {
 };
 
 /**
- * Starts a throwaway cluster in a temp directory on 127.0.0.1 and a free port (trust auth, no
- * fsync: a test server), as user `postgres` when we are root. `stop()` stops it and removes the
- * directory. With OMNITHREAD_TEST_PG_URL set, that server is used and left running.
+ * Starts a throwaway cluster in a temp directory on 127.0.0.1 and a free port (trust auth), as user
+ * `postgres` when we are root. By default a test server: no fsync, no synchronous commit. With
+ * `durable: true` (the benchmark) it keeps PostgreSQL's durable defaults (fsync, synchronous_commit,
+ * full_page_writes) and a realistic `shared_buffers`. `extra` adds `-c name=value` settings.
+ * `stop()` stops it and removes the directory. With OMNITHREAD_TEST_PG_URL set, that server is used
+ * and left running.
+ *
+ * @param {{ durable?: boolean, extra?: string[] }} [options]
  */
-export async function startTestServer() {
+export async function startTestServer({ durable = false, extra = [] } = {}) {
   const external = process.env.OMNITHREAD_TEST_PG_URL;
   if (external)
-    return { adminUrl: external, urlOf: (db) => withDatabase(external, db), stop: async () => undefined };
+    return {
+      adminUrl: external,
+      urlOf: (db) => withDatabase(external, db),
+      socketUrlOf: (db) => withDatabase(external, db),
+      stop: async () => undefined,
+    };
   const bin = findPostgresBin();
   if (!bin) throw new Error(postgresUnavailable());
   const dir = mkdtempSync(join(tmpdir(), 'omnithread-pg-'));
@@ -96,10 +106,11 @@ export async function startTestServer() {
     `-p ${port}`,
     '-c listen_addresses=127.0.0.1',
     `-c unix_socket_directories=${dir}`,
-    '-c fsync=off',
-    '-c synchronous_commit=off',
-    '-c full_page_writes=off',
+    ...(durable
+      ? ['-c shared_buffers=256MB']
+      : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
     '-c max_connections=200',
+    ...extra,
   ].join(' ');
   try {
     run('pg_ctl', ['-D', data, '-o', settings, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
@@ -111,6 +122,8 @@ export async function startTestServer() {
   return {
     adminUrl,
     urlOf: (db) => withDatabase(adminUrl, db),
+    /** The same database through the server's Unix-domain socket (no TCP). */
+    socketUrlOf: (db) => `postgres://postgres@/${db}?host=${encodeURIComponent(dir)}&port=${port}`,
     async stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);

@@ -1,7 +1,7 @@
 // One writer process: opens a store, ingests journey events through the hub, reports over IPC.
 // Used by the multi-process and crash tests (bundled from sources) and by the benchmark (on dist).
 //
-// argv[2] is JSON: { store: { kind: 'postgres', url } | { kind: 'pglite', dir } | { kind: 'memory' },
+// argv[2] is JSON: { store: { kind: 'postgres', url, synchronousCommit? } | { kind: 'pglite', dir } | { kind: 'memory' },
 //   journey: { phoneCustomers, emailThreads }, seed, duplicateEvery, partition?: { index, of },
 //   stallAt?: n (hang inside the transaction of the first message at or after the n-th delivery whose
 //     sender is new, after its contact and identity keys are written),
@@ -14,7 +14,12 @@ const config = JSON.parse(process.argv[2] ?? '{}');
 const send = (message) => new Promise((resolve) => process.send(message, undefined, undefined, resolve));
 
 async function openConfiguredStore(spec) {
-  if (spec.kind === 'postgres') return postgresStore({ connectionString: spec.url, maxConnections: 2 });
+  if (spec.kind === 'postgres')
+    return postgresStore({
+      connectionString: spec.url,
+      maxConnections: 2,
+      ...(spec.synchronousCommit === false ? { synchronousCommit: false } : {}),
+    });
   if (spec.kind === 'pglite') return pgliteStore({ dir: spec.dir });
   if (spec.kind === 'memory') return memoryStore();
   throw new Error(`unknown store kind ${spec.kind}`);

@@ -3,6 +3,19 @@ import { StoreConflictError } from '@omnithread/core';
 /** Runs one SQL statement with positional parameters (`$1`, `$2`…) and returns its rows. */
 export interface QueryRunner {
   query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs a statement whose rows nobody reads (a write, a lock). Optional: without it the store
+   * awaits `query`. A transaction's runner may send it without waiting for the answer, behind the
+   * statements before it and ahead of those after it, and report a failure from the next `query`
+   * or from COMMIT; the statements still run one after another, in order, on one connection.
+   */
+  run?(sql: string, params?: readonly unknown[]): Promise<void>;
+}
+
+/** Runs a statement for its effect only: through `run` when the runner has it. */
+export function execute(runner: QueryRunner, sql: string, params?: readonly unknown[]): Promise<void> {
+  if (runner.run) return runner.run(sql, params);
+  return runner.query(sql, params).then(() => undefined);
 }
 
 /**
@@ -43,6 +56,13 @@ export function mappingErrors(runner: QueryRunner): QueryRunner {
     async query(sql, params) {
       try {
         return await runner.query(sql, params);
+      } catch (error) {
+        throw mapDatabaseError(error);
+      }
+    },
+    async run(sql, params) {
+      try {
+        await execute(runner, sql, params);
       } catch (error) {
         throw mapDatabaseError(error);
       }

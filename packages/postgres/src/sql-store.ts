@@ -1,5 +1,6 @@
 import type { Store } from '@omnithread/core';
 import { migrate } from './migrations.js';
+import { withReadCache } from './read-cache.js';
 import { createReader } from './reads.js';
 import { type Driver, mappingErrors } from './runner.js';
 import { createWriter, insertRejected } from './writes.js';
@@ -21,7 +22,7 @@ export function createSqlStore(driver: Driver): Store {
       open();
       return driver.transaction((connection) => {
         const tx = mappingErrors(connection);
-        return fn({ ...createReader(tx), ...createWriter(tx) });
+        return fn(withReadCache(createReader(tx), createWriter(tx)));
       });
     },
     async insertRejected(rejected) {

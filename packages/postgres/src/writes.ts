@@ -8,7 +8,7 @@ import type {
 } from '@omnithread/core';
 import { jsonParam, messageLexemes, textParam } from './encoding.js';
 import { textArray } from './reads.js';
-import type { QueryRunner } from './runner.js';
+import { execute, type QueryRunner } from './runner.js';
 
 type Writer = Omit<StoreTransaction, keyof StoreReader>;
 
@@ -51,6 +51,7 @@ export function createWriter(runner: QueryRunner): Writer {
       if (keys.length === 0) return;
       // One statement takes the locks one after another in the caller's order (a function scan
       // yields array elements in order), on 64-bit hashes of the keys. They last until COMMIT.
+      // Awaited (not sent ahead like the writes): the caller may act on holding them.
       await runner.query(
         `SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0)))::int AS locked
            FROM jsonb_array_elements_text($1::text::jsonb) WITH ORDINALITY AS t(k, n)`,
@@ -58,34 +59,38 @@ export function createWriter(runner: QueryRunner): Writer {
       );
     },
     async insertContact(contact) {
-      await runner.query(
+      await execute(
+        runner,
         'INSERT INTO contacts (id, created_at, merged_into, data) VALUES ($1, $2, $3, $4::text::jsonb)',
         contactParams(contact),
       );
     },
     async updateContact(contact) {
-      await runner.query(UPSERT_CONTACT, contactParams(contact));
+      await execute(runner, UPSERT_CONTACT, contactParams(contact));
     },
     async claimIdentityKeys(contactId, keys) {
       if (keys.length === 0) return;
-      await runner.query(
+      await execute(
+        runner,
         `INSERT INTO identity_keys (key, contact_id) SELECT k, $1 FROM unnest(${textArray('$2')}) AS k
            ON CONFLICT (key) DO UPDATE SET contact_id = EXCLUDED.contact_id`,
         [textParam(contactId), jsonParam(unique(keys))],
       );
     },
     async insertConversation(conversation) {
-      await runner.query(
+      await execute(
+        runner,
         'INSERT INTO conversations (id, status, last_message_at, merged_into, data) VALUES ($1, $2, $3, $4, $5::text::jsonb)',
         conversationParams(conversation),
       );
     },
     async updateConversation(conversation) {
-      await runner.query(UPSERT_CONVERSATION, conversationParams(conversation));
+      await execute(runner, UPSERT_CONVERSATION, conversationParams(conversation));
     },
     async claimThreadKeys(conversationId, keys) {
       if (keys.length === 0) return;
-      await runner.query(
+      await execute(
+        runner,
         `INSERT INTO thread_keys (key, conversation_id) SELECT k, $1 FROM unnest(${textArray('$2')}) AS k
            ON CONFLICT (key) DO UPDATE SET conversation_id = EXCLUDED.conversation_id`,
         [textParam(conversationId), jsonParam(unique(keys))],
@@ -103,7 +108,8 @@ export function createWriter(runner: QueryRunner): Writer {
       return rows.length === 1;
     },
     async updateMessage(message) {
-      await runner.query(
+      await execute(
+        runner,
         `UPDATE messages SET conversation_id = $2, contact_id = $3, channel = $4, external_id = $5, sent_at = $6,
            data = $7::text::jsonb, raw = $8::text::jsonb, search = array_to_tsvector(${textArray('$9')})
          WHERE id = $1`,
@@ -111,7 +117,8 @@ export function createWriter(runner: QueryRunner): Writer {
       );
     },
     async moveMessages(fromConversationId, toConversationId) {
-      await runner.query(
+      await execute(
+        runner,
         `UPDATE messages SET conversation_id = $2, data = jsonb_set(data, '{conversationId}', to_jsonb($2::text))
          WHERE conversation_id = $1`,
         [textParam(fromConversationId), textParam(toConversationId)],
@@ -119,12 +126,14 @@ export function createWriter(runner: QueryRunner): Writer {
     },
     async reassignContact(fromContactId, toContactId) {
       const params = [textParam(fromContactId), textParam(toContactId)];
-      await runner.query(
+      await execute(
+        runner,
         `UPDATE messages SET contact_id = $2, data = jsonb_set(data, '{contactId}', to_jsonb($2::text)) WHERE contact_id = $1`,
         params,
       );
       // Replace the id in each conversation's contactIds, keeping the first place of each id (no duplicates).
-      await runner.query(
+      await execute(
+        runner,
         `UPDATE conversations SET data = jsonb_set(data, '{contactIds}', (
            SELECT jsonb_agg(x ORDER BY n) FROM (
              SELECT CASE WHEN e = $1::text THEN $2::text ELSE e END AS x, min(n) AS n
@@ -135,7 +144,8 @@ export function createWriter(runner: QueryRunner): Writer {
       );
     },
     async addPendingEvent(pending) {
-      await runner.query(
+      await execute(
+        runner,
         'INSERT INTO pending_events (channel, external_id, received_at, event) VALUES ($1, $2, $3, $4::text::jsonb)',
         [
           textParam(pending.channel),
@@ -146,7 +156,7 @@ export function createWriter(runner: QueryRunner): Writer {
       );
     },
     async deletePendingEvents(channel, externalId) {
-      await runner.query('DELETE FROM pending_events WHERE channel = $1 AND external_id = $2', [
+      await execute(runner, 'DELETE FROM pending_events WHERE channel = $1 AND external_id = $2', [
         textParam(channel),
         textParam(externalId),
       ]);
@@ -158,7 +168,8 @@ export function createWriter(runner: QueryRunner): Writer {
 }
 
 export async function insertRejected(runner: QueryRunner, rejected: RejectedPayload): Promise<void> {
-  await runner.query(
+  await execute(
+    runner,
     `INSERT INTO rejected_payloads (id, channel, received_at, error, raw, headers)
      VALUES ($1, $2, $3, $4::text::jsonb, $5::text::jsonb, $6::text::jsonb)`,
     [
