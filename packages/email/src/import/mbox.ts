@@ -105,18 +105,37 @@ export async function* readMbox(
     return undefined;
   };
 
+  // Set while inside a line longer than maxBytes: its bytes are counted, not buffered.
+  let longLine = false;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytesRead += chunk.length;
     let data = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
     let start = 0;
     for (let nl = data.indexOf(0x0a, start); nl >= 0; nl = data.indexOf(0x0a, start)) {
-      const done = take(data.subarray(start, nl + 1));
+      const line = data.subarray(start, nl + 1);
       start = nl + 1;
+      if (longLine) {
+        longLine = false;
+        offset += line.length;
+        size += line.length;
+        continue;
+      }
+      const done = take(line);
       if (done) yield done;
     }
     // Copy the tail so the big chunk can be freed.
     carry = Buffer.from(data.subarray(start));
     data = Buffer.alloc(0);
+    if (carry.length > maxBytes || (longLine && carry.length > 0)) {
+      // A line longer than any message may be (a newline-less file, say): its message is over the
+      // limit anyway, so count the bytes and drop them instead of buffering (and re-copying) them.
+      if (!current) current = { fromLine: '', number: ++number, offset: 0 };
+      current.truncated = true;
+      offset += carry.length;
+      size += carry.length;
+      carry = Buffer.alloc(0);
+      longLine = true;
+    }
     options.onBytes?.(bytesRead);
   }
   if (carry.length > 0) {

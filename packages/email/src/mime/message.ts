@@ -4,6 +4,7 @@ import {
   type Identity,
   type InboundMessage,
   normalizeEmail,
+  safeFilename,
   type Trust,
   WebhookParseError,
 } from '@omnithread/core';
@@ -119,7 +120,8 @@ export function toInboundMessage(email: ParsedEmail, options: ToMessageOptions =
       size: a.size,
       sha256: a.sha256,
     };
-    if (a.filename) out.filename = a.filename;
+    // Also for a ParsedEmail built elsewhere: the model never carries a path-like filename.
+    if (a.filename) out.filename = safeFilename(a.filename);
     if (a.contentId) out.contentId = a.contentId;
     if (a.content !== undefined) out.content = a.content;
     return out;

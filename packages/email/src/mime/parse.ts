@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { safeFilename } from '@omnithread/core';
 import PostalMime, { type Address, type Attachment } from 'postal-mime';
 import { decodeEncodedWords, parseAddressList, parseHeaderBlock } from './headers.js';
 import { normalizeMessageId, parseIdList } from './ids.js';
@@ -43,7 +44,8 @@ function toAttachment(a: Attachment, maxInline: number): ParsedAttachment {
     size: bytes.byteLength,
     sha256: createHash('sha256').update(bytes).digest('hex'),
   };
-  if (a.filename) out.filename = a.filename;
+  // The sender chose the name: one harmless path segment before anything saves it to disk.
+  if (a.filename) out.filename = safeFilename(a.filename);
   if (a.contentId) out.contentId = normalizeMessageId(a.contentId);
   if (a.disposition) out.disposition = a.disposition;
   if (bytes.byteLength <= maxInline) out.content = Buffer.from(bytes).toString('base64');

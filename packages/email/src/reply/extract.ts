@@ -1,3 +1,4 @@
+import { ValidationError } from '@omnithread/core';
 import {
   ATTRIBUTION,
   ATTRIBUTION_LEAD,
@@ -81,7 +82,9 @@ function historyStartsAt(lines: string[], i: number): boolean {
 
 /** Lowercased name words and address local part of a sender, for spotting a signed name. */
 function senderTokens(sender: string | undefined): string[] {
-  if (!sender) return [];
+  // Nobody signs with a 500-character name; the bound also keeps the address regexes below linear
+  // in practice (a long run without "@" made them quadratic: 300k characters took minutes).
+  if (!sender || sender.length > 512) return [];
   const address = /<?([^\s<>@]+)@[^\s<>]+>?/.exec(sender);
   const name = sender.replace(/<[^<>]*>|[^\s<>@]+@[^\s<>]+/g, ' ').replace(/["',()]/g, ' ');
   const tokens = name
@@ -148,6 +151,9 @@ const tidy = (lines: string[]) =>
  * ```
  */
 export function extractNewContent(text: string, options: ExtractOptions = {}): ExtractedContent {
+  // JavaScript callers can pass anything; refuse with a typed error instead of a TypeError.
+  if (typeof text !== 'string')
+    throw new ValidationError(`expected the text of an email, got ${typeof text}`);
   const lines = text.replace(/\r\n?/g, '\n').split('\n');
   const fresh: string[] = [];
   const quoted: string[] = [];

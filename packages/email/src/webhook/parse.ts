@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { WebhookParseError } from '@omnithread/core';
+import { safeFilename, WebhookParseError } from '@omnithread/core';
 import { decodeEncodedWords, parseAddressList, parseHeaderBlock } from '../mime/headers.js';
 import { normalizeMessageId, parseIdList } from '../mime/ids.js';
 import type { EmailAddress, ParsedAttachment, ParsedEmail } from '../mime/types.js';
@@ -20,7 +20,8 @@ function attachment(
     sha256: createHash('sha256').update(bytes).digest('hex'),
     content: base64,
   };
-  if (filename) out.filename = filename;
+  // The sender chose the name: one harmless path segment before anything saves it to disk.
+  if (filename) out.filename = safeFilename(filename);
   if (contentId) out.contentId = normalizeMessageId(contentId);
   return out;
 }
@@ -142,29 +143,46 @@ export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
   return build(payload, headers, parts, attachments);
 }
 
-/** Postmark inbound JSON. */
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const rec = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
+/** Postmark inbound JSON. Every field is type-checked: an authentic body may still hold anything. */
 export function postmarkToParsed(payload: PostmarkInbound): ParsedEmail {
-  const headers = (payload.Headers ?? [])
-    .filter((h) => typeof h?.Name === 'string' && typeof h.Value === 'string')
-    .map((h) => ({ key: h.Name.toLowerCase(), value: h.Value }));
-  const mailbox = (m?: { Email?: string; Name?: string }) =>
-    m?.Email ? (m.Name ? `"${m.Name.replace(/"/g, '\\"')}" <${m.Email}>` : m.Email) : undefined;
+  const p = rec(payload);
+  const headers = list(p.Headers)
+    .map(rec)
+    .filter((h) => typeof h.Name === 'string' && typeof h.Value === 'string')
+    .map((h) => ({ key: (h.Name as string).toLowerCase(), value: h.Value as string }));
+  const mailbox = (value: unknown) => {
+    const m = rec(value);
+    const email = str(m.Email);
+    const name = str(m.Name);
+    return email ? (name ? `"${name.replace(/"/g, '\\"')}" <${email}>` : email) : undefined;
+  };
   const parts: Parameters<typeof build>[2] = {};
-  const from = mailbox(payload.FromFull) ?? payload.From;
+  const from = mailbox(p.FromFull) ?? str(p.From);
   if (from) parts.from = from;
-  const to = payload.ToFull?.map(mailbox).filter(Boolean).join(', ') || payload.To;
+  const to = list(p.ToFull).map(mailbox).filter(Boolean).join(', ') || str(p.To);
   if (to) parts.to = to;
-  const cc = payload.CcFull?.map(mailbox).filter(Boolean).join(', ') || payload.Cc;
+  const cc = list(p.CcFull).map(mailbox).filter(Boolean).join(', ') || str(p.Cc);
   if (cc) parts.cc = cc;
-  if (payload.Subject !== undefined) parts.subject = payload.Subject;
-  if (payload.TextBody !== undefined) parts.text = payload.TextBody;
-  if (payload.HtmlBody) parts.html = payload.HtmlBody;
-  if (payload.Date) parts.date = payload.Date;
-  if (payload.ReplyTo && !headers.some((h) => h.key === 'reply-to'))
-    headers.push({ key: 'reply-to', value: payload.ReplyTo });
-  const attachments = (payload.Attachments ?? [])
-    .filter((a) => typeof a?.Content === 'string')
-    .map((a) => attachment(a.ContentType ?? '', a.Content!, a.Name, a.ContentID));
+  const subject = str(p.Subject);
+  if (subject !== undefined) parts.subject = subject;
+  const text = str(p.TextBody);
+  if (text !== undefined) parts.text = text;
+  const html = str(p.HtmlBody);
+  if (html) parts.html = html;
+  const date = str(p.Date);
+  if (date) parts.date = date;
+  const replyTo = str(p.ReplyTo);
+  if (replyTo && !headers.some((h) => h.key === 'reply-to'))
+    headers.push({ key: 'reply-to', value: replyTo });
+  const attachments = list(p.Attachments)
+    .map(rec)
+    .filter((a) => typeof a.Content === 'string')
+    .map((a) => attachment(str(a.ContentType) ?? '', a.Content as string, str(a.Name), str(a.ContentID)));
   return build(payload, headers, parts, attachments);
 }
 
