@@ -7,6 +7,11 @@ import type { InboundFormPayload, PostmarkInbound, WebhookFile } from './payload
 
 type Header = { key: string; value: string };
 
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const rec = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+
 function attachment(
   contentType: string,
   base64: string,
@@ -74,13 +79,15 @@ function filesToAttachments(
   files: WebhookFile[],
   info: Record<string, { filename?: string; name?: string; type?: string; 'content-id'?: string }>,
 ) {
+  // attachment-info is JSON the sender's provider built: check every type before use.
+  const byField = rec(info);
   return files.map((f) => {
-    const meta = info[f.field] ?? {};
+    const meta = rec(byField[f.field]);
     return attachment(
-      meta.type ?? f.contentType,
+      str(meta.type) ?? f.contentType,
       f.content,
-      meta.filename ?? meta.name ?? f.filename,
-      meta['content-id'],
+      str(meta.filename) ?? str(meta.name) ?? f.filename,
+      str(meta['content-id']),
     );
   });
 }
@@ -130,7 +137,11 @@ export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
     });
   }
   const cids = json<Record<string, string>>(f['content-id-map'], {}, payload, 'content-id-map');
-  const byField = new Map(Object.entries(cids).map(([cid, field]) => [field, cid]));
+  const byField = new Map(
+    Object.entries(rec(cids))
+      .filter((entry): entry is [string, string] => typeof entry[1] === 'string')
+      .map(([cid, field]) => [field, cid]),
+  );
   const attachments = payload.files.map((file) =>
     attachment(file.contentType, file.content, file.filename, byField.get(file.field)),
   );
@@ -142,11 +153,6 @@ export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
   if (f.To !== undefined) parts.to = f.To;
   return build(payload, headers, parts, attachments);
 }
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const rec = (v: unknown): Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 /** Postmark inbound JSON. Every field is type-checked: an authentic body may still hold anything. */
 export function postmarkToParsed(payload: PostmarkInbound): ParsedEmail {

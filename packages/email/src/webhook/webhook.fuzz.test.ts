@@ -114,6 +114,27 @@ describe('email webhooks through the hub on hostile authentic bodies', () => {
       { seed: 604, numRuns },
     );
   });
+  it('the JSON inside form fields (attachment-info, message-headers, content-id-map) with wrong types', async () => {
+    const jsonFields = {
+      sendgrid: ['attachment-info'],
+      mailgun: ['message-headers', 'content-id-map'],
+    } as const;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(sendgridPayload, mailgunPayload),
+        fc.integer(),
+        fc.nat(),
+        (payload, seed, pick) => {
+          const names = jsonFields[payload.provider as 'sendgrid' | 'mailgun'];
+          const name = names[pick % names.length]!;
+          const value = JSON.parse(payload.fields[name] ?? '{}') as unknown;
+          const fields = { ...payload.fields, [name]: JSON.stringify(mutateJson(value, seed)) };
+          return handledOrRejected(form(payload, fields));
+        },
+      ),
+      { seed: 606, numRuns },
+    );
+  });
   it('a form body that is not a form (mutated multipart bytes) answers 400 and is kept', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), async (seed) => {
