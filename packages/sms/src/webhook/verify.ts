@@ -87,7 +87,7 @@ export async function readVerifiedWebhook(
             });
     if (!ok) {
       throw new WebhookVerificationError(
-        `X-Twilio-Signature does not match ${url}: check authToken, and webhookUrl/publicBaseUrl when behind a proxy`,
+        `X-Twilio-Signature does not match ${withoutSecrets(url)}: check authToken, and webhookUrl/publicBaseUrl when behind a proxy`,
       );
     }
   }
@@ -114,4 +114,14 @@ export async function readVerifiedWebhook(
     });
   }
   return { params: new URLSearchParams(body), body, url };
+}
+
+/** The URL for an error message: no user:password (Twilio's basic-auth webhooks) and no query (tokens). */
+function withoutSecrets(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname}${u.search ? '?…' : ''}`;
+  } catch {
+    return '(unparsable URL)';
+  }
 }
