@@ -57,7 +57,11 @@ describe('parsers on hostile input', () => {
   const parsers = [
     ['parseXPayload', (raw: unknown) => parseXPayload(raw, BRAND), [...X_FIXTURES, ...X_POLLED]],
     ['parseMetaWebhook (messenger)', (raw: unknown) => parseMetaWebhook(raw, { object: 'page' }), MESSENGER],
-    ['parseMetaWebhook (instagram)', (raw: unknown) => parseMetaWebhook(raw, { object: 'instagram' }), INSTAGRAM],
+    [
+      'parseMetaWebhook (instagram)',
+      (raw: unknown) => parseMetaWebhook(raw, { object: 'instagram' }),
+      INSTAGRAM,
+    ],
   ] as const;
   for (const [name, parse, fixtures] of parsers) {
     it(`${name}: random values`, () => {

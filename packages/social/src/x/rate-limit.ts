@@ -41,6 +41,25 @@ export function retryAfterMs(error: unknown, now: number): number | undefined {
 
 const DEFAULT_WAIT_MS = 60_000;
 
+/**
+ * twitter-api-v2 errors keep the Node request and response (behind `request`/`response` getters on a
+ * hidden `_options`), and the request's headers hold the bearer or OAuth token. Drop them before the
+ * error travels on (thrown, wrapped as a cause, logged with `showHidden`); code, data, headers and
+ * rateLimit stay.
+ */
+export function dropTransport(error: unknown): void {
+  let e = error;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const options = (e as { _options?: unknown })._options;
+    if (typeof options === 'object' && options !== null) {
+      for (const key of ['request', 'response', 'requestError', 'responseError']) {
+        if (key in options) (options as Record<string, unknown>)[key] = undefined;
+      }
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+}
+
 /** Runs `fn`, waiting out 429s up to the policy's limits, then throws `RateLimitedError`. */
 export async function withRateLimit<T>(
   what: string,
@@ -51,6 +70,7 @@ export async function withRateLimit<T>(
     try {
       return await fn();
     } catch (error) {
+      dropTransport(error);
       if (!isTooManyRequests(error)) throw error;
       const wait = retryAfterMs(error, policy.now());
       if (attempt >= policy.maxRetries || (wait ?? DEFAULT_WAIT_MS) > policy.maxWaitMs) {
