@@ -6,6 +6,7 @@ import {
   type InboundEvent,
   NotSupportedError,
   readBody,
+  WebhookParseError,
 } from '@omnithread/core';
 import { CHANNEL } from './build.js';
 import { parseTwilioTranscript } from './formats/twilio-transcript.js';
@@ -111,7 +112,14 @@ export function createVoiceAdapter(config: VoiceAdapterConfig): ChannelAdapter {
         'an Intelligence "transcript available" webhook arrived: set `accountSid` so the adapter can fetch its sentences',
       );
     }
-    const fetched = await fetchIntelligenceTranscript(String(notification.transcript_sid), {
+    const sid = String(notification.transcript_sid);
+    // An authentic notification with a malformed sid is a bad payload (400, kept), not a crash (500).
+    if (!/^GT[0-9a-fA-F]{32}$/.test(sid))
+      throw new WebhookParseError('transcript_sid is not a Twilio transcript sid (GT + 32 hex)', {
+        raw: notification,
+        path: 'transcript_sid',
+      });
+    const fetched = await fetchIntelligenceTranscript(sid, {
       accountSid: config.accountSid,
       authToken: config.authToken,
       ...(config.fetch ? { fetch: config.fetch } : {}),

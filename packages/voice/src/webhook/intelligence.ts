@@ -19,6 +19,14 @@ export interface FetchedTranscript {
 }
 
 const MAX_PAGES = 200;
+
+function sameOrigin(url: string, base: string): boolean {
+  try {
+    return new URL(url).origin === new URL(base).origin;
+  } catch {
+    return false;
+  }
+}
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 const RECORDING_SID = /^RE[0-9a-fA-F]{32}$/;
 
@@ -53,7 +61,9 @@ export async function fetchIntelligenceTranscript(
     const body = await getJson(next, options);
     for (const s of Array.isArray(body.sentences) ? body.sentences : []) if (isObj(s)) sentences.push(s);
     const meta = isObj(body.meta) ? body.meta : {};
-    next = str(meta.next_page_url) || undefined;
+    // Follow pages only on Twilio's own host: the request carries the account's credentials.
+    const following = str(meta.next_page_url);
+    next = following && sameOrigin(following, base) ? following : undefined;
   }
   const result: FetchedTranscript = { transcript, sentences };
   const key = str(transcript.customer_key);
