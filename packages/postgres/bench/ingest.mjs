@@ -9,8 +9,8 @@
 // WhatsApp from the same numbers, outbound replies with statuses, email threads), shuffled and
 // split between the writers.
 import { fork } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -42,6 +42,32 @@ function runWriter(config) {
   return { child, next, exited };
 }
 
+/** CPU seconds (user + system) a local process has used so far, or undefined when /proc cannot tell. */
+function processCpu(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The server processes serving a database (a local server only): their CPU use is the server's cost. */
+async function backendsOf(store) {
+  if (store.kind !== 'postgres' || process.env.OMNITHREAD_TEST_PG_URL) return [];
+  const client = new pg.Client({ connectionString: store.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+    );
+    return rows.map((r) => r.pid);
+  } finally {
+    await client.end();
+  }
+}
+
 /** Starts `writers` processes on one store, lets them go together, and times them. */
 async function measure(label, store, writers) {
   const events = journeyEvents(JOURNEY);
@@ -51,12 +77,31 @@ async function measure(label, store, writers) {
   );
   const ready = procs.map((p) => p.next('ready'));
   await Promise.all(ready);
-  const done = procs.map((p) => p.next('done'));
+  // Every writer has opened its store (its pool's connection is up): these serve the run.
+  const backends = await backendsOf(store);
+  const serverCpu = new Map(backends.map((pid) => [pid, { start: processCpu(pid), last: undefined }]));
+  const sampleServer = () => {
+    for (const [pid, cpu] of serverCpu) cpu.last = processCpu(pid) ?? cpu.last;
+  };
+  // Sampled as each writer finishes, before it closes its connections (a backend's CPU only grows).
+  const done = procs.map((p) =>
+    p.next('done').then((report) => {
+      sampleServer();
+      return report;
+    }),
+  );
   const started = performance.now();
   for (const p of procs) p.child.send('go');
-  await Promise.all(done);
+  const reports = await Promise.all(done);
   const seconds = (performance.now() - started) / 1000;
   await Promise.all(procs.map((p) => p.exited));
+  const writerCpuMs = reports.reduce((sum, r) => sum + r.cpuMs, 0);
+  let serverCpuMs;
+  if (
+    serverCpu.size > 0 &&
+    [...serverCpu.values()].every((c) => c.start !== undefined && c.last !== undefined)
+  )
+    serverCpuMs = [...serverCpu.values()].reduce((sum, c) => sum + (c.last - c.start) * 1000, 0);
   return {
     store: label,
     writers,
@@ -65,6 +110,12 @@ async function measure(label, store, writers) {
     seconds: Number(seconds.toFixed(3)),
     eventsPerSecond: Math.round(events.length / seconds),
     messagesPerSecond: Math.round(messages / seconds),
+    // CPU per event, independent of what else the machine runs: the writers' (hub, driver) and the
+    // server's (its backends for this database, when the server is local).
+    writerCpuMsPerEvent: Number((writerCpuMs / events.length).toFixed(3)),
+    ...(serverCpuMs === undefined
+      ? {}
+      : { serverCpuMsPerEvent: Number((serverCpuMs / events.length).toFixed(3)) }),
   };
 }
 
@@ -128,10 +179,24 @@ async function main() {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  const rows = [['store', 'writers', 'events', 'seconds', 'events/s', 'msgs/s', 'rollbacks', 'deadlocks']];
+  const rows = [
+    [
+      'store',
+      'writers',
+      'events',
+      'seconds',
+      'events/s',
+      'msgs/s',
+      'cpu ms/ev writers',
+      'server',
+      'rollbacks',
+      'deadlocks',
+    ],
+  ];
   for (const r of results) {
     const cells = [r.store, r.writers, r.events, r.seconds, r.eventsPerSecond, r.messagesPerSecond];
-    rows.push([...cells, r.rollbacks ?? '-', r.deadlocks ?? '-'].map(String));
+    const cpu = [r.writerCpuMsPerEvent, r.serverCpuMsPerEvent ?? '-'];
+    rows.push([...cells, ...cpu, r.rollbacks ?? '-', r.deadlocks ?? '-'].map(String));
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   console.log(`ingest throughput (${results[0]?.events ?? 0} events, ${results[0]?.messages ?? 0} messages)`);
@@ -141,11 +206,18 @@ async function main() {
     );
   for (const s of skipped) console.log(`skipped ${s.store}: ${s.reason}`);
   const out = process.argv[2];
-  if (out)
-    writeFileSync(
-      out,
-      `${JSON.stringify({ benchmark: 'ingest', journey: JOURNEY, results, skipped }, null, 2)}\n`,
-    );
+  if (out) {
+    const machine = { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version, load: loadavg() };
+    const report = {
+      benchmark: 'ingest',
+      date: new Date().toISOString(),
+      machine,
+      journey: JOURNEY,
+      results,
+      skipped,
+    };
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  }
 }
 
 main().catch((error) => {

@@ -83,12 +83,23 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 2,
-    name: 'conversations by contact: no GIN pending list',
+    name: 'conversations by contact in a btree table',
     statements: [
-      // Every ingest looks up the conversations of its sender through this index, between inserts.
-      // With GIN's fast update each lookup also scans the list of entries not yet merged into the
-      // index, which grows until a vacuum: writing straight into the index keeps lookups short.
-      `ALTER INDEX conversations_contacts SET (fastupdate = off)`,
+      // Every ingest looks up its sender's conversations. A GIN index on the jsonb contact ids got a
+      // new entry for every version of a conversation row (each message updates it), and the
+      // planner's generic plan for the lookup scanned the whole table: the time per ingest grew
+      // with the table. A (contact, conversation) table with a btree key is a short index lookup,
+      // maintained by the store whenever a conversation's contact ids are written.
+      `CREATE TABLE conversation_contacts (
+        contact_id text COLLATE "C" NOT NULL,
+        conversation_id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (contact_id, conversation_id)
+      )`,
+      `CREATE INDEX conversation_contacts_conversation ON conversation_contacts (conversation_id)`,
+      `INSERT INTO conversation_contacts (contact_id, conversation_id)
+        SELECT DISTINCT c.contact_id, conversations.id
+          FROM conversations, jsonb_array_elements_text(data -> 'contactIds') AS c(contact_id)`,
+      `DROP INDEX conversations_contacts`,
     ],
   },
 ];

@@ -123,7 +123,8 @@ export function createReader(runner: QueryRunner): StoreReader {
     async listConversationsOfContacts(contactIds, options: ConversationsOfContactsOptions = {}) {
       if (contactIds.length === 0) return [];
       const params: unknown[] = [jsonParam(contactIds.map(textParam))];
-      let sql = `SELECT data FROM conversations WHERE merged_into IS NULL AND data -> 'contactIds' ?| ${textArray('$1')}`;
+      let sql = `SELECT data FROM conversations WHERE merged_into IS NULL AND id IN (
+        SELECT conversation_id FROM conversation_contacts WHERE contact_id = ANY(${textArray('$1')}))`;
       if (options.statuses) {
         params.push(jsonParam(options.statuses));
         sql += ` AND status = ANY(${textArray('$2')})`;
@@ -143,7 +144,9 @@ export function createReader(runner: QueryRunner): StoreReader {
       }
       if (options.contactId) {
         params.push(textParam(options.contactId));
-        where.push(`data -> 'contactIds' ? $${params.length}::text`);
+        where.push(
+          `id IN (SELECT conversation_id FROM conversation_contacts WHERE contact_id = $${params.length}::text)`,
+        );
       }
       return keysetPage<{ data: Conversation }, Conversation>(
         runner,

@@ -35,6 +35,19 @@ const UPSERT_CONVERSATION = `INSERT INTO conversations (id, status, last_message
   ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_message_at = EXCLUDED.last_message_at,
     merged_into = EXCLUDED.merged_into, data = EXCLUDED.data`;
 
+// A conversation's contact ids, mirrored into conversation_contacts (the index of "conversations of
+// a contact"): ids it gained are added, ids it lost are removed, in one statement.
+const INDEX_CONVERSATION_CONTACTS = `WITH ids AS (SELECT DISTINCT jsonb_array_elements_text($2::text::jsonb) AS contact_id),
+  lost AS (DELETE FROM conversation_contacts WHERE conversation_id = $1 AND contact_id NOT IN (SELECT contact_id FROM ids))
+  INSERT INTO conversation_contacts (contact_id, conversation_id) SELECT contact_id, $1 FROM ids ON CONFLICT DO NOTHING`;
+
+async function indexContacts(runner: QueryRunner, conversation: Conversation): Promise<void> {
+  await execute(runner, INDEX_CONVERSATION_CONTACTS, [
+    textParam(conversation.id),
+    jsonParam(conversation.contactIds.map(textParam)),
+  ]);
+}
+
 const contactParams = (c: Contact) => [textParam(c.id), c.createdAt, c.mergedInto ?? null, jsonParam(c)];
 const conversationParams = (c: Conversation) => [
   textParam(c.id),
@@ -83,9 +96,11 @@ export function createWriter(runner: QueryRunner): Writer {
         'INSERT INTO conversations (id, status, last_message_at, merged_into, data) VALUES ($1, $2, $3, $4, $5::text::jsonb)',
         conversationParams(conversation),
       );
+      await indexContacts(runner, conversation);
     },
     async updateConversation(conversation) {
       await execute(runner, UPSERT_CONVERSATION, conversationParams(conversation));
+      await indexContacts(runner, conversation);
     },
     async claimThreadKeys(conversationId, keys) {
       if (keys.length === 0) return;
@@ -139,7 +154,14 @@ export function createWriter(runner: QueryRunner): Writer {
              SELECT CASE WHEN e = $1::text THEN $2::text ELSE e END AS x, min(n) AS n
                FROM jsonb_array_elements_text(data -> 'contactIds') WITH ORDINALITY AS a(e, n) GROUP BY 1
            ) AS ids))
-         WHERE data -> 'contactIds' ? $1::text`,
+         WHERE id IN (SELECT conversation_id FROM conversation_contacts WHERE contact_id = $1::text)`,
+        params,
+      );
+      await execute(
+        runner,
+        `WITH moved AS (DELETE FROM conversation_contacts WHERE contact_id = $1 RETURNING conversation_id)
+         INSERT INTO conversation_contacts (contact_id, conversation_id) SELECT $2, conversation_id FROM moved
+         ON CONFLICT DO NOTHING`,
         params,
       );
     },

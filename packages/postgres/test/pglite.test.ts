@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Store } from '@omnithread/core';
-import { storeConformanceCases } from '@omnithread/core/testing';
-import { pgliteStore } from '@omnithread/postgres';
+import { makeContact, makeConversation, storeConformanceCases } from '@omnithread/core/testing';
+import { MIGRATIONS, pgliteStore } from '@omnithread/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 describe('pgliteStore conformance', () => {
@@ -26,7 +26,7 @@ describe('pgliteStore conformance', () => {
     create: () => ({ ...shared, close: async () => undefined }),
     async destroy() {
       await db.exec(
-        'TRUNCATE contacts, identity_keys, conversations, thread_keys, messages, pending_events, rejected_payloads',
+        'TRUNCATE contacts, identity_keys, conversations, conversation_contacts, thread_keys, messages, pending_events, rejected_payloads',
       );
     },
   });
@@ -60,5 +60,44 @@ describe('pgliteStore in memory', () => {
       await store.close();
     }
     await expect(store.transaction(async () => undefined)).rejects.toThrow(/closed/);
+  }, 60_000);
+});
+
+describe('migration 2 (conversations by contact)', () => {
+  it('indexes the contacts of conversations stored before it', async () => {
+    const db = await PGlite.create();
+    await db.exec(
+      'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    for (const statement of MIGRATIONS[0]!.statements) await db.exec(statement);
+    await db.query("INSERT INTO schema_migrations (version, name) VALUES (1, 'initial schema')");
+    const [a, b] = [makeContact(), makeContact()];
+    const shared = makeConversation({ contactIds: [a.id, b.id] });
+    const onlyB = makeConversation({ contactIds: [b.id] });
+    for (const c of [a, b])
+      await db.query('INSERT INTO contacts (id, created_at, data) VALUES ($1, $2, $3::text::jsonb)', [
+        c.id,
+        c.createdAt,
+        JSON.stringify(c),
+      ]);
+    for (const c of [shared, onlyB])
+      await db.query(
+        'INSERT INTO conversations (id, status, last_message_at, data) VALUES ($1, $2, $3, $4::text::jsonb)',
+        [c.id, c.status, c.lastMessageAt, JSON.stringify(c)],
+      );
+
+    const store = await pgliteStore({ pglite: db });
+    try {
+      expect((await store.listConversationsOfContacts([a.id])).map((c) => c.id)).toEqual([shared.id]);
+      const ofB = (await store.listConversations({ contactId: b.id })).items.map((c) => c.id);
+      expect(ofB.sort()).toEqual([shared.id, onlyB.id].sort());
+      // Kept up to date from then on: a contact merged away hands its conversations over.
+      await store.transaction((tx) => tx.reassignContact(a.id, b.id));
+      expect(await store.listConversationsOfContacts([a.id])).toEqual([]);
+      const after = (await store.listConversationsOfContacts([b.id])).map((c) => c.id);
+      expect(after.sort()).toEqual([shared.id, onlyB.id].sort());
+    } finally {
+      await store.close();
+    }
   }, 60_000);
 });
