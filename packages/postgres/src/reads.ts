@@ -123,14 +123,20 @@ export function createReader(runner: QueryRunner): StoreReader {
     async listConversationsOfContacts(contactIds, options: ConversationsOfContactsOptions = {}) {
       if (contactIds.length === 0) return [];
       const params: unknown[] = [jsonParam(contactIds.map(textParam))];
-      let sql = `SELECT data FROM conversations WHERE merged_into IS NULL AND id IN (
-        SELECT conversation_id FROM conversation_contacts WHERE contact_id = ANY(${textArray('$1')}))`;
+      // Each contact's few rows in conversation_contacts, then each conversation, by primary keys.
+      // OFFSET 0 keeps these index lookups whatever the planner thinks of the tables' sizes (a fresh
+      // database has no statistics yet, and a plan cached then would scan every live conversation).
+      let sql = `SELECT c.data FROM (
+          SELECT DISTINCT cc.conversation_id FROM jsonb_array_elements_text($1::text::jsonb) AS k(contact_id),
+            LATERAL (SELECT conversation_id FROM conversation_contacts WHERE contact_id = k.contact_id OFFSET 0) AS cc
+        ) AS ids,
+        LATERAL (SELECT id, data, status FROM conversations WHERE id = ids.conversation_id AND merged_into IS NULL OFFSET 0) AS c`;
       if (options.statuses) {
         params.push(jsonParam(options.statuses));
-        sql += ` AND status = ANY(${textArray('$2')})`;
+        sql += ` WHERE c.status = ANY(${textArray('$2')})`;
       }
       const rows = await runner.query<{ data: Conversation }>(
-        `${sql} ORDER BY data ->> 'createdAt' COLLATE "C", id COLLATE "C"`,
+        `${sql} ORDER BY c.data ->> 'createdAt' COLLATE "C", c.id COLLATE "C"`,
         params,
       );
       return rows.map((r) => r.data);
