@@ -150,6 +150,12 @@ describe('handle() through the hub on hostile signed bodies', () => {
       { seed: 106, numRuns },
     );
   });
+  it('a 10k-deep value inside a JSON body answers 400, kept as rejected (no stack overflow downstream)', async () => {
+    const hub = setup();
+    const body = `{"Body":"hi","From":"+14155550123","Deep":${'['.repeat(10_000) + ']'.repeat(10_000)}}`;
+    expect((await hub.handle(signed(body, 'application/json'))).status).toBe(400);
+    expect((await hub.rejected.list()).items[0]!.raw).toBe(body);
+  });
   it('a body over maxBodyBytes answers 413 and is kept as rejected', async () => {
     const hub = setup();
     const response = await hub.handle(signed(`Body=${'x'.repeat(300 * 1024)}`));

@@ -173,6 +173,13 @@ for (const channel of CHANNELS) {
         { seed: 304, numRuns },
       );
     });
+    it('a 10k-deep value inside a valid payload answers 400, kept as rejected (no stack overflow downstream)', async () => {
+      const hub = hubOf();
+      const payload = JSON.stringify(channel.replayed);
+      const body = `${payload.slice(0, -1)},"deep":${'['.repeat(10_000) + ']'.repeat(10_000)}}`;
+      expect((await hub.handle(signed(body))).status).toBe(400);
+      expect((await hub.rejected.list()).items[0]!.raw).toBe(body);
+    });
     it('a body over maxBodyBytes answers 413 and is kept as rejected', async () => {
       const hub = hubOf();
       const response = await hub.handle(signed(JSON.stringify({ pad: 'x'.repeat(1024 * 1024) })));

@@ -184,6 +184,12 @@ describe('handle() through the hub on hostile signed bodies', () => {
       { seed: 407, numRuns },
     );
   });
+  it('a 10k-deep value inside a JSON transcript answers 400, kept as rejected (no stack overflow downstream)', async () => {
+    const hub = hubOf();
+    const body = `{"sentences":[],"deep":${'['.repeat(10_000) + ']'.repeat(10_000)}}`;
+    expect((await hub.handle(signed(body, true))).status).toBe(400);
+    expect((await hub.rejected.list()).items[0]!.raw).toBe(body);
+  });
   it('a body over maxBodyBytes answers 413 and is kept as rejected', async () => {
     const hub = hubOf();
     const response = await hub.handle(signed(JSON.stringify({ pad: 'x'.repeat(1024 * 1024) }), true));

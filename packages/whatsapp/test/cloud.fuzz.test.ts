@@ -107,6 +107,13 @@ describe('handle() through the hub on hostile signed bodies', () => {
       { seed: 204, numRuns },
     );
   });
+  it('a 10k-deep value inside a valid envelope answers 400, kept as rejected (no stack overflow downstream)', async () => {
+    const hub = setup();
+    const envelope = JSON.stringify(pywa('message.json', 'text'));
+    const body = `${envelope.slice(0, -1)},"deep":${'['.repeat(10_000) + ']'.repeat(10_000)}}`;
+    expect((await hub.handle(signed(body))).status).toBe(400);
+    expect((await hub.rejected.list()).items[0]!.raw).toBe(body);
+  });
   it('a 10k-deep array answers 400 and is kept as rejected', async () => {
     const hub = setup();
     const response = await hub.handle(signed('['.repeat(10_000) + ']'.repeat(10_000)));

@@ -1,6 +1,7 @@
 import {
   type AdapterResult,
   type InboundEvent,
+  parseJson,
   WebhookParseError,
   WebhookVerificationError,
 } from '@omnithread/core';
@@ -89,7 +90,7 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
     let payload: unknown;
     if (provider === 'postmark') {
       try {
-        payload = JSON.parse(new TextDecoder().decode(bytes));
+        payload = parseJson(new TextDecoder().decode(bytes));
       } catch (error) {
         throw new WebhookParseError('Postmark inbound body is not JSON', {
           raw: new TextDecoder().decode(bytes),

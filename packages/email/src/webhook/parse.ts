@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { safeFilename, WebhookParseError } from '@omnithread/core';
+import { parseJson, safeFilename, WebhookParseError } from '@omnithread/core';
 import { decodeEncodedWords, parseAddressList, parseHeaderBlock } from '../mime/headers.js';
 import { normalizeMessageId, parseIdList } from '../mime/ids.js';
 import type { EmailAddress, ParsedAttachment, ParsedEmail } from '../mime/types.js';
@@ -95,7 +95,7 @@ function filesToAttachments(
 function json<T>(value: string | undefined, fallback: T, raw: unknown, path: string): T {
   if (value === undefined || value === '') return fallback;
   try {
-    return JSON.parse(value) as T;
+    return parseJson(value) as T;
   } catch (error) {
     throw new WebhookParseError(`The ${path} field is not valid JSON`, { raw, path, cause: error });
   }

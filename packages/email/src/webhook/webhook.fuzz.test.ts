@@ -151,6 +151,12 @@ describe('email webhooks through the hub on hostile authentic bodies', () => {
       { seed: 605, numRuns },
     );
   });
+  it('a 10k-deep value inside a Postmark body answers 400, kept as rejected (no stack overflow downstream)', async () => {
+    const hub = hubOf();
+    const body = `${JSON.stringify(postmarkPayload).slice(0, -1)},"deep":${'['.repeat(10_000) + ']'.repeat(10_000)}}`;
+    expect((await hub.handle(postmark(body))).status).toBe(400);
+    expect((await hub.rejected.list()).items[0]!.raw).toBe(body);
+  });
   it('a body over maxBodyBytes answers 413 and is kept as rejected', async () => {
     const hub = hubOf();
     const response = await hub.handle(

@@ -1,4 +1,5 @@
 import {
+  parseJson,
   readBody,
   verifyTwilioSignature,
   WebhookParseError,
@@ -96,7 +97,7 @@ export async function readVerifiedWebhook(
   if (isJson) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      parsed = parseJson(body);
     } catch (cause) {
       throw new WebhookParseError('The JSON body does not parse', { raw: body, cause });
     }

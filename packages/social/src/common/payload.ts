@@ -1,4 +1,4 @@
-import { WebhookParseError } from '@omnithread/core';
+import { parseJson, WebhookParseError } from '@omnithread/core';
 
 /** Small helpers for reading untrusted JSON payloads without crashing on any shape. */
 
@@ -53,7 +53,7 @@ export function compareNumericIds(a: string, b: string): number {
 /** Parses a JSON body, refusing non-JSON with a WebhookParseError that keeps the text. */
 export function parseJsonBody(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return parseJson(text);
   } catch (error) {
     throw new WebhookParseError('the body is not valid JSON', { raw: text, cause: error });
   }

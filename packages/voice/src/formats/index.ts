@@ -1,4 +1,4 @@
-import { type InboundEvent, WebhookParseError } from '@omnithread/core';
+import { type InboundEvent, parseJson, WebhookParseError } from '@omnithread/core';
 import { MissingStartError, toVoiceEvent } from '../build.js';
 import type { ParsedCall, TranscriptOptions } from '../types.js';
 import { looksLikeAssemblyAi, parseAssemblyAi } from './assemblyai.js';
@@ -95,7 +95,7 @@ function parseError(message: string, raw: unknown, cause?: unknown, path?: strin
 /** Reads JSON text; a truncated or invalid file is a typed error that keeps the text. */
 function readJson(text: string, raw: unknown): unknown {
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return parseJson(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw parseError(
       `invalid JSON transcript: ${cause instanceof Error ? cause.message : String(cause)}`,

@@ -1,4 +1,4 @@
-import { type InboundEvent, type InboundMessage, WebhookParseError } from '@omnithread/core';
+import { type InboundEvent, type InboundMessage, parseJson, WebhookParseError } from '@omnithread/core';
 import { buildTranscript, CHANNEL, callInfoOf, phoneIdentity, redactedRawReference } from '../build.js';
 import {
   looksLikeTwilioRecordingTranscription,
@@ -42,7 +42,7 @@ function toPayload(raw: unknown): unknown {
     const text = raw.trim();
     if (text.startsWith('{') || text.startsWith('[')) {
       try {
-        return JSON.parse(text);
+        return parseJson(text);
       } catch (cause) {
         throw new WebhookParseError('invalid JSON body', { raw, cause });
       }

@@ -9,6 +9,7 @@ import {
   type InboundEvent,
   type Message,
   type OutboundMessage,
+  parseJson,
   ReplyWindowClosedError,
   type ReplyWindowState,
   type SendContext,
@@ -202,7 +203,7 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): WhatsAp
       });
       let json: unknown;
       try {
-        json = JSON.parse(body);
+        json = parseJson(body);
       } catch (cause) {
         throw new WebhookParseError('WhatsApp Cloud webhook: the body is not valid JSON', {
           raw: body,

@@ -1,4 +1,4 @@
-import { type Attachment, type JsonValue, safeFilename } from '@omnithread/core';
+import { type Attachment, type JsonValue, parseJson, safeFilename } from '@omnithread/core';
 import { arr, base64Sha256ToHex, nonEmpty, type Obj, obj, str, toJson } from '../../shared/json.js';
 
 /** What a message says, in model terms. */
@@ -74,7 +74,7 @@ function interactiveContent(interactive: Obj | undefined, out: CloudContent): vo
     const response = str(reply?.response_json);
     if (response !== undefined) {
       try {
-        out.metadata.flowResponse = toJson(JSON.parse(response));
+        out.metadata.flowResponse = toJson(parseJson(response));
       } catch {
         out.warnings.push('nfm_reply.response_json is not valid JSON; kept as text');
         out.metadata.flowResponse = response;

@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isValidationError } from '../errors.js';
+import { deeplyNested } from './hostile.js';
+import { jsonDepth, parseJson } from './json.js';
+
+const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 100);
+
+describe('parseJson', () => {
+  it('parses ordinary JSON and measures its depth, ignoring brackets inside strings', () => {
+    expect(parseJson('{"a":[1,{"b":"[[[["}]}')).toEqual({ a: [1, { b: '[[[[' }] });
+    expect(jsonDepth('{"a":[1,{"b":"[[[[\\"]]"}]}')).toBe(3);
+    expect(jsonDepth('"just a string"')).toBe(0);
+  });
+  it('refuses 10k-deep nesting before parsing, with a ValidationError (never a RangeError)', () => {
+    for (const text of [
+      deeplyNested(10_000),
+      deeplyNested(10_000, 'object'),
+      deeplyNested(100_000, 'array', false),
+    ]) {
+      expect(() => parseJson(text)).toThrow(expect.objectContaining({ code: 'VALIDATION', path: '(depth)' }));
+    }
+    expect(() => parseJson(deeplyNested(65))).toThrow(/nested 65 deep, over the limit of 64/);
+    expect(parseJson(deeplyNested(64))).toBeDefined();
+    expect(() => parseJson(deeplyNested(5), { maxDepth: 4 })).toThrow(/limit of 4/);
+  });
+  it('any text: a value or a ValidationError', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.json(), fc.string({ unit: 'binary' })), (text) => {
+        try {
+          parseJson(text);
+        } catch (error) {
+          expect(isValidationError(error)).toBe(true);
+        }
+      }),
+      { seed: 3030, numRuns },
+    );
+  });
+});

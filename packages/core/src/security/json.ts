@@ -1,0 +1,52 @@
+import { ValidationError } from '../errors.js';
+
+export interface ParseJsonOptions {
+  /** Deepest nesting of arrays and objects accepted. Default 64 (real webhooks nest about 10 deep). */
+  maxDepth?: number;
+}
+
+/** The deepest array/object nesting of a JSON text, found in one linear scan (strings skipped). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/**
+ * `JSON.parse` for untrusted bodies: a nesting deeper than `maxDepth` is refused before parsing,
+ * because every recursive consumer downstream (copies, serializers, stores) would overflow the stack
+ * on it; a syntax error or the parser's own RangeError becomes a `ValidationError` too. Callers map
+ * it to their typed error (`WebhookParseError` with the body kept as raw).
+ *
+ * @example
+ * ```ts
+ * parseJson('[[[[1]]]]', { maxDepth: 2 }); // throws ValidationError: nested 4 deep
+ * ```
+ */
+export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
+  const maxDepth = options.maxDepth ?? 64;
+  const depth = jsonDepth(text);
+  if (depth > maxDepth) {
+    throw new ValidationError(`JSON nested ${depth} deep, over the limit of ${maxDepth}`, {
+      path: '(depth)',
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw new ValidationError(`not valid JSON: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
