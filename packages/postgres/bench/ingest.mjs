@@ -60,7 +60,8 @@ async function backendsOf(store) {
   await client.connect();
   try {
     const { rows } = await client.query(
-      'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+      `SELECT pid FROM pg_stat_activity
+        WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()`,
     );
     return rows.map((r) => r.pid);
   } finally {
