@@ -31,22 +31,21 @@ function messageParams(message: Message): unknown[] {
 
 const UPSERT_CONTACT = `INSERT INTO contacts (id, created_at, merged_into, data) VALUES ($1, $2, $3, $4::text::jsonb)
   ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, merged_into = EXCLUDED.merged_into, data = EXCLUDED.data`;
-const UPSERT_CONVERSATION = `INSERT INTO conversations (id, status, last_message_at, merged_into, data) VALUES ($1, $2, $3, $4, $5::text::jsonb)
-  ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_message_at = EXCLUDED.last_message_at,
-    merged_into = EXCLUDED.merged_into, data = EXCLUDED.data`;
-
-// A conversation's contact ids, mirrored into conversation_contacts (the index of "conversations of
-// a contact"): ids it gained are added, ids it lost are removed, in one statement.
-const INDEX_CONVERSATION_CONTACTS = `WITH ids AS (SELECT DISTINCT jsonb_array_elements_text($2::text::jsonb) AS contact_id),
+// A conversation written together with its contact ids mirrored into conversation_contacts (the
+// index of "conversations of a contact"): ids it gained are added, ids it lost removed. One statement
+// (data-modifying WITH clauses always run to completion): $1…$5 the conversation, $6 its contact ids.
+const withContactIndex = (write: string) => `WITH written AS (${write} RETURNING id),
+  ids AS (SELECT DISTINCT jsonb_array_elements_text($6::text::jsonb) AS contact_id),
   lost AS (DELETE FROM conversation_contacts WHERE conversation_id = $1 AND contact_id NOT IN (SELECT contact_id FROM ids))
   INSERT INTO conversation_contacts (contact_id, conversation_id) SELECT contact_id, $1 FROM ids ON CONFLICT DO NOTHING`;
 
-async function indexContacts(runner: QueryRunner, conversation: Conversation): Promise<void> {
-  await execute(runner, INDEX_CONVERSATION_CONTACTS, [
-    textParam(conversation.id),
-    jsonParam(conversation.contactIds.map(textParam)),
-  ]);
-}
+const INSERT_CONVERSATION = withContactIndex(
+  'INSERT INTO conversations (id, status, last_message_at, merged_into, data) VALUES ($1, $2, $3, $4, $5::text::jsonb)',
+);
+const UPSERT_CONVERSATION =
+  withContactIndex(`INSERT INTO conversations (id, status, last_message_at, merged_into, data) VALUES ($1, $2, $3, $4, $5::text::jsonb)
+  ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_message_at = EXCLUDED.last_message_at,
+    merged_into = EXCLUDED.merged_into, data = EXCLUDED.data`);
 
 const contactParams = (c: Contact) => [textParam(c.id), c.createdAt, c.mergedInto ?? null, jsonParam(c)];
 const conversationParams = (c: Conversation) => [
@@ -55,6 +54,7 @@ const conversationParams = (c: Conversation) => [
   c.lastMessageAt,
   c.mergedInto ?? null,
   jsonParam(c),
+  jsonParam(c.contactIds.map(textParam)),
 ];
 
 /** The write half of the contract, on one transaction's connection. */
@@ -91,16 +91,10 @@ export function createWriter(runner: QueryRunner): Writer {
       );
     },
     async insertConversation(conversation) {
-      await execute(
-        runner,
-        'INSERT INTO conversations (id, status, last_message_at, merged_into, data) VALUES ($1, $2, $3, $4, $5::text::jsonb)',
-        conversationParams(conversation),
-      );
-      await indexContacts(runner, conversation);
+      await execute(runner, INSERT_CONVERSATION, conversationParams(conversation));
     },
     async updateConversation(conversation) {
       await execute(runner, UPSERT_CONVERSATION, conversationParams(conversation));
-      await indexContacts(runner, conversation);
     },
     async claimThreadKeys(conversationId, keys) {
       if (keys.length === 0) return;
