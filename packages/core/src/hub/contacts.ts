@@ -169,7 +169,14 @@ export async function resolveSenderInTx(
     } else {
       contact = {
         id: engine.newId('ct'),
-        identities: [],
+        identities: [
+          {
+            kind: sender.identity.kind,
+            value: sender.identity.value,
+            trust: sender.trust,
+            addedAt: sender.at,
+          },
+        ],
         claims: [],
         consent: {},
         attributes: {},
@@ -185,11 +192,12 @@ export async function resolveSenderInTx(
   await tx.lock([`contact:${contact.id}`]);
   let updated = withIdentity(contact, sender.identity, sender.trust, sender.at);
   if (!updated.name && sender.name) updated = { ...updated, name: sender.name };
-  updated = { ...updated, createdAt: minIso(updated.createdAt, sender.at) };
+  if (sender.at < updated.createdAt) updated = { ...updated, createdAt: sender.at };
   for (const claim of claims) updated = withClaim(updated, claim.identity, sender.at, claim.evidence);
+  // Write only what changed: a known customer writing again costs no contact write.
   if (updated !== contact)
     await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.now().toISOString()) });
-  await tx.claimIdentityKeys(updated.id, [key]);
+  if (owners.get(key) !== updated.id) await tx.claimIdentityKeys(updated.id, [key]);
 
   for (const link of trustedLinks) {
     updated = await linkIdentityInTx(tx, engine, updated.id, link.identity, link.trust, emits, link.evidence);
