@@ -47,7 +47,9 @@ function postmark(body: string): Request {
 }
 
 let token = 0;
-function form(payload: InboundFormPayload, fields: Record<string, unknown>): Request {
+function form(payload: InboundFormPayload, mutated: unknown): Request {
+  // A form is a flat map: a mutation that replaced the whole map (by a string, a list…) leaves none.
+  const fields = typeof mutated === 'object' && mutated !== null && !Array.isArray(mutated) ? mutated : {};
   const data = new FormData();
   for (const [k, v] of Object.entries(fields))
     data.set(k, typeof v === 'string' ? v : (JSON.stringify(v) ?? ''));
@@ -109,7 +111,7 @@ describe('email webhooks through the hub on hostile authentic bodies', () => {
   it('SendGrid and Mailgun forms with mutated fields', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(sendgridPayload, mailgunPayload), fc.integer(), (payload, seed) =>
-        handledOrRejected(form(payload, mutateJson(payload.fields, seed) as Record<string, unknown>)),
+        handledOrRejected(form(payload, mutateJson(payload.fields, seed))),
       ),
       { seed: 604, numRuns },
     );
