@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPayloadTooLargeError, isValidationError } from './errors.js';
+import { isPayloadTooLargeError, isValidationError, WebhookParseError } from './errors.js';
 import { createHub } from './hub/hub.js';
 import { normalizeEmail } from './identity/email.js';
 import { normalizeIdentity } from './identity/normalize.js';
@@ -120,6 +120,50 @@ describe('fuzzing hub.ingest', () => {
       message: { ...base.message, external: { id: 'after-fuzz' } },
     } as never);
     expect(ok.type).toBe('message');
+  });
+});
+
+describe('deep values from app code', () => {
+  it('an event nested 10,000 deep is a ValidationError, not a stack overflow in the store', async () => {
+    const hub = createHub({ store: memoryStore() });
+    let raw: unknown = 'leaf';
+    for (let i = 0; i < 10_000; i++) raw = [raw];
+    const event = {
+      type: 'message',
+      message: {
+        channel: 'sms',
+        from: { kind: 'phone', value: '+14155550100' },
+        sentAt: '2026-01-01T00:00:00Z',
+        external: { id: 'deep' },
+        raw,
+      },
+    };
+    await expect(hub.ingest(event as never)).rejects.toThrow(/nested deeper than 128 levels/);
+    expect((await hub.conversations.list()).items).toHaveLength(0);
+  });
+  it('a store that fails while keeping a rejected payload makes handle answer 500, not throw', async () => {
+    const store = memoryStore();
+    const failing = { ...store, insertRejected: async () => Promise.reject(new Error('disk full')) };
+    const adapter = {
+      channel: 'sms',
+      capabilities: {
+        media: false,
+        templates: false,
+        reactions: false,
+        edits: false,
+        readReceipts: false,
+        threaded: false,
+        identityKinds: ['phone'],
+      },
+      parse: () => [],
+      send: async () => ({ externalId: 'x', status: 'sent' as const }),
+      handle: async () => {
+        throw new WebhookParseError('bad body', { raw: 'x=1' });
+      },
+    };
+    const hub = createHub({ store: failing, adapters: [adapter] });
+    const response = await hub.handle(new Request('https://x/webhooks/sms', { method: 'POST', body: 'x=1' }));
+    expect(response.status).toBe(500);
   });
 });
 

@@ -142,7 +142,7 @@ export type {
 export { type SafeFilenameOptions, safeFilename } from './security/filename.js';
 export { deeplyNested, mutateJson, mutateText } from './security/hostile.js';
 export { sanitizeHtml } from './security/html.js';
-export { jsonDepth, type ParseJsonOptions, parseJson } from './security/json.js';
+export { jsonDepth, nestsDeeperThan, type ParseJsonOptions, parseJson } from './security/json.js';
 export type {
   ConversationsOfContactsOptions,
   ListConversationsOptions,

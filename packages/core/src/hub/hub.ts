@@ -19,6 +19,7 @@ import type { Identity, Trust } from '../model/identity.js';
 import type { Message } from '../model/message.js';
 import { defaultRules } from '../placement/rules.js';
 import type { ChannelPolicy, PlacementRule } from '../placement/types.js';
+import { nestsDeeperThan } from '../security/json.js';
 import type { ListConversationsOptions, Page, PageOptions, Store } from '../store/contract.js';
 import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
 import { mergeConversationsInTx } from './conversations.js';
@@ -107,7 +108,14 @@ export interface Hub {
   close(): Promise<void>;
 }
 
+// Stores copy and serialize events recursively: refuse a nesting no real payload has, before any of
+// that can overflow the stack (adapters already bound webhook JSON at 64 levels).
+const MAX_EVENT_DEPTH = 128;
+
 function validateEvent(event: unknown): NormalizedInboundEvent {
+  if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) {
+    throw new ValidationError(`event: nested deeper than ${MAX_EVENT_DEPTH} levels`, { path: 'event' });
+  }
   const parsed = inboundEventSchema.safeParse(event);
   if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
   return parsed.data;
@@ -278,7 +286,12 @@ export function createHub(options: HubOptions): Hub {
       } catch (error) {
         // Authentic-but-unusable payloads are kept; unsigned ones are not (anyone can send those).
         if (isWebhookParseError(error) || (error as { code?: string })?.code === 'PAYLOAD_TOO_LARGE') {
-          await recordRejected(adapter.channel, (error as { raw?: unknown }).raw ?? null, error, headers);
+          try {
+            await recordRejected(adapter.channel, (error as { raw?: unknown }).raw ?? null, error, headers);
+          } catch (storeError) {
+            // Could not keep it: 500 so the provider delivers it again.
+            return errorResponse(storeError);
+          }
         }
         return errorResponse(error);
       }
@@ -288,7 +301,11 @@ export function createHub(options: HubOptions): Hub {
         } catch (error) {
           // A store failure answers 500 so the provider retries; ingest is idempotent.
           if (!(error instanceof ValidationError)) return errorResponse(error);
-          await recordRejected(adapter.channel, rawOf(event), error, headers);
+          try {
+            await recordRejected(adapter.channel, rawOf(event), error, headers);
+          } catch (storeError) {
+            return errorResponse(storeError);
+          }
         }
       }
       return result.response;

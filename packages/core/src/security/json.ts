@@ -50,3 +50,20 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
     throw new ValidationError(`not valid JSON: ${(cause as Error)?.message ?? String(cause)}`, { cause });
   }
 }
+
+/**
+ * Whether a value (already parsed, e.g. a `raw` payload an app passes to `hub.ingest`) nests deeper
+ * than `maxDepth`. Iterative, so the check itself cannot overflow the stack it protects.
+ */
+export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= maxDepth) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
