@@ -101,9 +101,8 @@ describe('the helpdesk bridge', () => {
     helpdesk.failNext(2, 'after');
     for (const { request, at } of requests) {
       clock.pin(new Date(at.getTime() + 60_000));
-      const status = (await hub.handle(request)).status;
-      // A Mailgun post carries a one-time token: the email adapter refuses its replay outright.
-      expect(status).toBe(new URL(request.url).pathname.startsWith('/webhooks/email') ? 401 : 200);
+      // Every redelivery is accepted (a Mailgun retry carries the same token and content) and adds nothing.
+      expect((await hub.handle(request)).status).toBe(200);
     }
     clock.release();
     await bridge.idle();

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type AdapterResult,
   type InboundEvent,
@@ -11,7 +12,7 @@ import type { ParsedEmail } from '../mime/types.js';
 import { authenticateEmail, type MailauthOptions } from '../trust/mailauth.js';
 import { readBytes, readForm } from './body.js';
 import { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './parse.js';
-import { isPostmarkInbound } from './payloads.js';
+import { type InboundFormPayload, isPostmarkInbound } from './payloads.js';
 import {
   type BasicAuthCredentials,
   TokenCache,
@@ -103,7 +104,11 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
       const form = await readForm(provider, bytes, contentType);
       if (provider === 'mailgun') {
         const mailgun = config.mailgun!;
-        const verify: Parameters<typeof verifyMailgunSignature>[1] = { signingKey: mailgun.signingKey, seen };
+        const verify: Parameters<typeof verifyMailgunSignature>[1] = {
+          signingKey: mailgun.signingKey,
+          seen,
+          fingerprint: formFingerprint(form),
+        };
         if (mailgun.toleranceSeconds !== undefined) verify.toleranceSeconds = mailgun.toleranceSeconds;
         if (options.now) verify.now = options.now();
         verifyMailgunSignature(form.fields, verify);
@@ -128,4 +133,13 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
       events,
     };
   };
+}
+
+/** A digest of a form's fields and files that does not depend on the multipart boundary. */
+function formFingerprint(form: InboundFormPayload): string {
+  const fields = Object.entries(form.fields).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const files = form.files.map((f) => [f.field, f.filename ?? '', f.contentType, f.content]);
+  return createHash('sha256')
+    .update(JSON.stringify([fields, files]))
+    .digest('hex');
 }

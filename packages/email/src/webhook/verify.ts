@@ -30,29 +30,38 @@ export interface MailgunVerifyOptions {
   /** Oldest (or furthest in the future) timestamp accepted, in seconds. Default 300. */
   toleranceSeconds?: number;
   now?: Date;
-  /** Tokens already seen (replay protection within the tolerance window); see `tokenCache`. */
+  /** Tokens already seen (replay protection within the tolerance window); see `TokenCache`. */
   seen?: TokenCache;
+  /** A digest of the request's content, so a redelivery of the same request is told from a forgery. */
+  fingerprint?: string;
 }
 
-/** A bounded memory of recently used webhook tokens, so a captured request cannot be replayed. */
+/**
+ * A bounded memory of recently used webhook tokens with a fingerprint of what each one carried. A
+ * token seen again with the same content is a redelivery (Mailgun retries after a 5xx with the same
+ * token): let it through, the hub's dedup makes it harmless. The same token with other content is a
+ * forgery riding on a captured signature (Mailgun signs only timestamp + token): refuse it.
+ */
 export class TokenCache {
-  readonly #seen = new Map<string, number>();
+  readonly #seen = new Map<string, { expiresAt: number; fingerprint: string | undefined }>();
   constructor(readonly max = 10_000) {}
-  /** Records the token; false when it was already there. */
-  add(token: string, expiresAt: number, now: number): boolean {
-    for (const [t, exp] of this.#seen) {
-      if (exp > now && this.#seen.size < this.max) break;
+  /** Records the token; false when it was already used with other (or unknown) content. */
+  add(token: string, expiresAt: number, now: number, fingerprint?: string): boolean {
+    for (const [t, entry] of this.#seen) {
+      if (entry.expiresAt > now && this.#seen.size < this.max) break;
       this.#seen.delete(t);
     }
-    if (this.#seen.has(token)) return false;
-    this.#seen.set(token, expiresAt);
+    const seen = this.#seen.get(token);
+    if (seen) return fingerprint !== undefined && seen.fingerprint === fingerprint;
+    this.#seen.set(token, { expiresAt, fingerprint });
     return true;
   }
 }
 
 /**
  * Mailgun's webhook signature: hex HMAC-SHA256 of `timestamp + token` with the HTTP webhook signing
- * key, a timestamp within the tolerance (stale requests are replays), and a token not seen before.
+ * key, a timestamp within the tolerance (stale requests are replays), and a token not seen before
+ * with other content.
  */
 export function verifyMailgunSignature(
   fields: Record<string, string | undefined>,
@@ -72,7 +81,9 @@ export function verifyMailgunSignature(
   const expected = hmacSha256(options.signingKey, `${timestamp}${token}`, 'hex');
   if (!timingSafeEqualString(signature.toLowerCase(), expected))
     throw new WebhookVerificationError('Wrong Mailgun signature');
-  if (options.seen && !options.seen.add(token, at + tolerance, now)) {
-    throw new WebhookVerificationError('Mailgun token already used (replayed request)');
+  if (options.seen && !options.seen.add(token, at + tolerance, now, options.fingerprint)) {
+    throw new WebhookVerificationError(
+      'Mailgun token already used for other content (forged or replayed request)',
+    );
   }
 }

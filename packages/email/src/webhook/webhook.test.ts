@@ -195,9 +195,18 @@ describe('handle()', () => {
       adapter.handle!(new Request('https://a.test/webhooks/email/mailgun', { method: 'POST', body: stale })),
     ).rejects.toSatisfy(isWebhookVerificationError);
     const once = formRequest(mailgunPayload, 'good');
-    const replay = once.clone();
+    const redelivery = once.clone();
+    const forged = await once.clone().formData();
+    forged.set('subject', 'Please wire the refund to this other account');
     await expect(adapter.handle!(once)).resolves.toBeDefined();
-    await expect(adapter.handle!(replay)).rejects.toThrow(/already used/);
+    // Mailgun's own retry of the same request goes through (the hub's dedup makes it harmless)…
+    await expect(adapter.handle!(redelivery)).resolves.toBeDefined();
+    // …but its signature (timestamp + token only) cannot carry other content.
+    const forgedRequest = new Request('https://app.test/webhooks/email/mailgun', {
+      method: 'POST',
+      body: forged,
+    });
+    await expect(adapter.handle!(forgedRequest)).rejects.toThrow(/already used for other content/);
   });
 
   it('refuses a provider that is not configured, a wrong token and oversized bodies', async () => {
