@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  createHub,
-  isPayloadTooLargeError,
-  isValidationError,
-  isWebhookParseError,
-  isWebhookVerificationError,
-  memoryStore,
-  mutateJson,
-  mutateText,
-  twilioSignature,
-} from '@omnithread/core';
+import { createHub, memoryStore, mutateJson, mutateText, twilioSignature } from '@omnithread/core';
+import { expectEventsOrTypedRefusal, expectHandledOrRejected } from '@omnithread/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSmsAdapter, parseTwilioWebhook } from '../src/index.js';
@@ -40,22 +31,8 @@ const FIXTURES = [
   statusCallback('SM3558804311501f712c1b4772546a80e0', 'failed', { ErrorCode: '30003' }),
 ];
 
-function typed(error: unknown): boolean {
-  return (
-    isWebhookParseError(error) ||
-    isValidationError(error) ||
-    isPayloadTooLargeError(error) ||
-    isWebhookVerificationError(error)
-  );
-}
-
 function parseOrRefuse(raw: unknown): void {
-  try {
-    const events = parseTwilioWebhook(raw, () => new Date('2026-03-02T09:00:00Z'));
-    expect(Array.isArray(events)).toBe(true);
-  } catch (error) {
-    if (!typed(error)) throw error;
-  }
+  expectEventsOrTypedRefusal(() => parseTwilioWebhook(raw, () => new Date('2026-03-02T09:00:00Z')));
 }
 
 const anything = fc.anything({ maxDepth: 4, withNullPrototype: true, withMap: true, withDate: true });
@@ -121,14 +98,7 @@ function signed(body: string, contentType = 'application/x-www-form-urlencoded')
 
 /** 200 with events, or 4xx with the raw body kept as rejected — never a 500. */
 async function handledOrRejected(request: Request): Promise<void> {
-  const hub = setup();
-  const response = await hub.handle(request);
-  if (response.status === 200) return;
-  expect([400, 413]).toContain(response.status);
-  const rejected = (await hub.rejected.list()).items;
-  expect(rejected).toHaveLength(1);
-  expect(rejected[0]!.channel).toBe('sms');
-  if (response.status === 400) expect(rejected[0]!.raw).not.toBeNull();
+  await expectHandledOrRejected(setup(), request, { channel: 'sms' });
 }
 
 describe('handle() through the hub on hostile signed bodies', () => {

@@ -1,16 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { createHub, memoryStore, mutateJson, mutateText, twilioSignature } from '@omnithread/core';
 import {
-  createHub,
-  isPayloadTooLargeError,
-  isValidationError,
-  isWebhookParseError,
-  isWebhookVerificationError,
-  memoryStore,
-  mutateJson,
-  mutateText,
-  twilioSignature,
-} from '@omnithread/core';
+  expectHandledOrRejected,
+  expectEventsOrTypedRefusal as refusesTyped,
+} from '@omnithread/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createVoiceAdapter } from './adapter.js';
@@ -31,23 +25,6 @@ const TEXTS = [
 ];
 const JSONS = TEXTS.filter((t) => t.trimStart().startsWith('{')).map((t) => JSON.parse(t) as unknown);
 const FORMATS = ['auto', ...TRANSCRIPT_FORMATS] as const;
-
-function typed(error: unknown): boolean {
-  return (
-    isWebhookParseError(error) ||
-    isValidationError(error) ||
-    isPayloadTooLargeError(error) ||
-    isWebhookVerificationError(error)
-  );
-}
-
-function refusesTyped(fn: () => unknown): void {
-  try {
-    expect(Array.isArray(fn())).toBe(true);
-  } catch (error) {
-    if (!typed(error)) throw error;
-  }
-}
 
 const anything = fc.anything({ maxDepth: 4, withNullPrototype: true, withMap: true, withDate: true });
 const format = fc.constantFrom(...FORMATS);
@@ -155,13 +132,7 @@ function signed(body: string, json: boolean): Request {
 }
 
 async function handledOrRejected(body: string, json: boolean): Promise<void> {
-  const hub = hubOf();
-  const response = await hub.handle(signed(body, json));
-  if (response.status === 200) return;
-  expect([400, 413]).toContain(response.status);
-  const rejected = (await hub.rejected.list()).items;
-  expect(rejected).toHaveLength(1);
-  if (response.status === 400 && body.trim() !== 'null') expect(rejected[0]!.raw).not.toBeNull();
+  await expectHandledOrRejected(hubOf(), signed(body, json), { channel: 'voice', body });
 }
 
 describe('handle() through the hub on hostile signed bodies', () => {

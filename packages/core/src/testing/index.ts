@@ -5,4 +5,10 @@
 export { type AdapterConformanceOptions, adapterConformanceCases } from './adapter-conformance.js';
 export type { ConformanceCase } from './cases.js';
 export { inboundMessage, makeContact, makeConversation, makeMessage } from './fixtures.js';
+export {
+  expectEventsOrTypedRefusal,
+  expectHandledOrRejected,
+  type HandledOrRejectedOptions,
+  isTypedRefusal,
+} from './refusals.js';
 export { type StoreConformanceOptions, storeConformanceCases } from './store-conformance.js';

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createHub, memoryStore, mutateJson, mutateText } from '@omnithread/core';
+import { expectHandledOrRejected } from '@omnithread/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createEmailAdapter, type EmailAdapterConfig } from '../adapter.js';
@@ -72,13 +73,8 @@ function form(payload: InboundFormPayload, mutated: unknown): Request {
 }
 
 async function handledOrRejected(request: Request): Promise<void> {
-  const hub = hubOf();
-  const response = await hub.handle(request);
-  if (response.status === 200) return;
-  expect([400, 413], await response.clone().text()).toContain(response.status);
-  const rejected = (await hub.rejected.list()).items;
-  expect(rejected).toHaveLength(1);
-  expect(rejected[0]!.channel).toBe('email');
+  const body = await request.clone().text();
+  await expectHandledOrRejected(hubOf(), request, { channel: 'email', body });
 }
 
 describe('email webhooks through the hub on hostile authentic bodies', () => {
