@@ -79,7 +79,8 @@ function twilioSms(body: string, sid: string, from: string = MAYA.phone): Record
   };
 }
 
-function whatsappImage(id: string, at: Date, caption: string, mediaId: string) {
+/** A WhatsApp Cloud webhook envelope around one change value of the sandbox business number. */
+function whatsappEnvelope(value: Record<string, unknown>) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -94,21 +95,7 @@ function whatsappImage(id: string, at: Date, caption: string, mediaId: string) {
                 display_phone_number: SANDBOX.whatsapp.displayNumber,
                 phone_number_id: SANDBOX.whatsapp.phoneNumberId,
               },
-              contacts: [{ profile: { name: 'Maya O.' }, wa_id: MAYA.waId }],
-              messages: [
-                {
-                  from: MAYA.waId,
-                  id,
-                  timestamp: seconds(at),
-                  type: 'image',
-                  image: {
-                    caption,
-                    mime_type: 'image/jpeg',
-                    sha256: 'Vd6bVqFkBdmhF3l1fNkKp2Vd2cQ2tE3lGw1kq3wq8nY=',
-                    id: mediaId,
-                  },
-                },
-              ],
+              ...value,
             },
           },
         ],
@@ -117,37 +104,39 @@ function whatsappImage(id: string, at: Date, caption: string, mediaId: string) {
   };
 }
 
-function whatsappStatus(wamid: string, status: 'delivered' | 'read', at: Date) {
-  return {
-    object: 'whatsapp_business_account',
-    entry: [
+function whatsappImage(id: string, at: Date, caption: string, mediaId: string) {
+  return whatsappEnvelope({
+    contacts: [{ profile: { name: 'Maya O.' }, wa_id: MAYA.waId }],
+    messages: [
       {
-        id: SANDBOX.whatsapp.businessAccountId,
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: {
-                display_phone_number: SANDBOX.whatsapp.displayNumber,
-                phone_number_id: SANDBOX.whatsapp.phoneNumberId,
-              },
-              statuses: [
-                {
-                  id: wamid,
-                  status,
-                  timestamp: seconds(at),
-                  recipient_id: MAYA.waId,
-                  conversation: { id: 'c0a8f1e2d3b4a5968778695a4b3c2d1e', origin: { type: 'service' } },
-                  pricing: { billable: true, pricing_model: 'CBP', category: 'service' },
-                },
-              ],
-            },
-          },
-        ],
+        from: MAYA.waId,
+        id,
+        timestamp: seconds(at),
+        type: 'image',
+        image: {
+          caption,
+          mime_type: 'image/jpeg',
+          sha256: 'Vd6bVqFkBdmhF3l1fNkKp2Vd2cQ2tE3lGw1kq3wq8nY=',
+          id: mediaId,
+        },
       },
     ],
-  };
+  });
+}
+
+function whatsappStatus(wamid: string, status: 'delivered' | 'read', at: Date) {
+  return whatsappEnvelope({
+    statuses: [
+      {
+        id: wamid,
+        status,
+        timestamp: seconds(at),
+        recipient_id: MAYA.waId,
+        conversation: { id: 'c0a8f1e2d3b4a5968778695a4b3c2d1e', origin: { type: 'service' } },
+        pricing: { billable: true, pricing_model: 'CBP', category: 'service' },
+      },
+    ],
+  });
 }
 
 function metaMessage(
