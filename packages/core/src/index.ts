@@ -46,7 +46,7 @@ export {
 export { applyMessageEvent, statusRank } from './hub/apply.js';
 export { summarizeMessages } from './hub/conversations.js';
 export type { HubEventMap, HubEventName } from './hub/engine.js';
-export { createHub, type Hub, type HubOptions } from './hub/hub.js';
+export { createHub, type Hub, type HubOptions, type IngestManyOptions } from './hub/hub.js';
 export type { IngestResult } from './hub/ingest.js';
 export type { ReplyContent, ReplyOptions } from './hub/reply.js';
 export { isValidEmail, normalizeEmail, stripDisplayName } from './identity/email.js';
@@ -149,6 +149,7 @@ export type {
   Page,
   PageOptions,
   PendingEvent,
+  PrefetchHint,
   Store,
   StoreReader,
   StoreTransaction,

@@ -25,7 +25,8 @@ import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
 import { mergeConversationsInTx } from './conversations.js';
 import { createEmitter, type Listener } from './emitter.js';
 import { type Engine, type HubEventName, liveContact, liveConversation, type PendingEmit } from './engine.js';
-import { type IngestResult, ingestInTx } from './ingest.js';
+import { type IngestResult, ingestPrepared } from './ingest.js';
+import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
 import { type ReplyContent, type ReplyOptions, sendReply } from './reply.js';
 import { adapterForPath, errorResponse, textResponse } from './router.js';
 import { zodToValidationError } from './validation.js';
@@ -51,6 +52,14 @@ export interface HubOptions {
   onListenerError?: (error: unknown, event: string) => void;
 }
 
+export interface IngestManyOptions {
+  /** Events per transaction (default 100, at most 10,000). */
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 100;
+const MAX_BATCH_SIZE = 10_000;
+
 const DEFAULT_POLICIES: Record<string, ChannelPolicy> = {
   email: { threaded: true, sessionWindowMs: 24 * HOUR },
 };
@@ -59,6 +68,22 @@ const SESSION_DEFAULT: ChannelPolicy = { threaded: false, sessionWindowMs: 24 * 
 export interface Hub {
   /** Validates and stores one event, placing messages by the rules. Safe to call twice with the same event. */
   ingest(event: InboundEvent): Promise<IngestResult>;
+  /**
+   * Ingests many events (an import, a backlog, a queue drained in bulk) with the result of each, in
+   * order: fewer, larger transactions, each locking and prefetching for its whole batch. The outcome
+   * of every event is what `ingest` one after another would give; an event that fails (invalid, or
+   * failing in the store) fails alone — its batch is then redone one event at a time.
+   *
+   * @example
+   * ```ts
+   * const results = await hub.ingestMany(events, { batchSize: 200 });
+   * const failed = results.filter((r) => r.status === 'rejected');
+   * ```
+   */
+  ingestMany(
+    events: readonly InboundEvent[],
+    options?: IngestManyOptions,
+  ): Promise<PromiseSettledResult<IngestResult>[]>;
   /** Routes a web-standard Request to the adapter mounted at its path and ingests what it yields. */
   handle(request: Request): Promise<Response>;
   /** Sends a reply on the customer's last channel, or `options.channel`. */
@@ -242,10 +267,54 @@ export function createHub(options: HubOptions): Hub {
     return rejected;
   }
 
-  const ingest = async (event: InboundEvent) => {
-    const valid = validateEvent(event);
-    return write((tx, emits) => ingestInTx(tx, engine, valid, emits));
-  };
+  const prepare = (event: InboundEvent) => prepareEvent(validateEvent(event), engine);
+  const ingestOne = (prepared: PreparedEvent) =>
+    write((tx, emits) => ingestPrepared(tx, engine, prepared, emits));
+  const ingest = async (event: InboundEvent) => ingestOne(prepare(event));
+
+  async function ingestMany(events: readonly InboundEvent[], options: IngestManyOptions = {}) {
+    const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE)
+      throw new ValidationError(`batchSize: an integer from 1 to ${MAX_BATCH_SIZE}, got ${batchSize}`, {
+        path: 'batchSize',
+      });
+    const results = new Array<PromiseSettledResult<IngestResult>>(events.length);
+    const ready: { index: number; prepared: PreparedEvent }[] = [];
+    events.forEach((event, index) => {
+      try {
+        ready.push({ index, prepared: prepare(event) });
+      } catch (reason) {
+        results[index] = { status: 'rejected', reason };
+      }
+    });
+    for (let start = 0; start < ready.length; start += batchSize) {
+      const batch = ready.slice(start, start + batchSize);
+      try {
+        const { lockKeys, lookups } = batchKeys(batch.map((b) => b.prepared));
+        const values = await write(async (tx, emits) => {
+          // Every key up front, sorted: batches touching the same customers cannot deadlock.
+          await tx.lock(lockKeys);
+          await tx.prefetch?.(lookups);
+          const out: IngestResult[] = [];
+          for (const { prepared } of batch) out.push(await ingestPrepared(tx, engine, prepared, emits));
+          return out;
+        });
+        values.forEach((value, k) => {
+          results[batch[k]!.index] = { status: 'fulfilled', value };
+        });
+      } catch {
+        // Something in the batch failed and rolled all of it back: one at a time, it fails alone.
+        for (const { index, prepared } of batch) {
+          try {
+            results[index] = { status: 'fulfilled', value: await ingestOne(prepared) };
+          } catch (reason) {
+            results[index] = { status: 'rejected', reason };
+          }
+        }
+      }
+    }
+    return results;
+  }
 
   async function getConversation(id: string): Promise<Conversation> {
     const c = await liveConversation(store, id);
@@ -273,6 +342,7 @@ export function createHub(options: HubOptions): Hub {
     store,
     adapters,
     ingest,
+    ingestMany,
     async handle(request) {
       const url = new URL(request.url);
       const adapter = adapterForPath(adapterList, options.webhookBasePath ?? '/webhooks', url.pathname);

@@ -1,9 +1,8 @@
-import { StoreConflictError, ValidationError } from '../errors.js';
-import { identityKey, normalizeIdentity } from '../identity/normalize.js';
+import { StoreConflictError } from '../errors.js';
+import { identityKey } from '../identity/normalize.js';
 import type { Contact } from '../model/contact.js';
 import type { Conversation } from '../model/conversation.js';
-import type { NormalizedInboundEvent, NormalizedInboundMessage } from '../model/events.js';
-import type { Identity } from '../model/identity.js';
+import type { NormalizedInboundMessage } from '../model/events.js';
 import type { Message } from '../model/message.js';
 import type { PlacementDecision } from '../placement/types.js';
 import type { StoreTransaction } from '../store/contract.js';
@@ -11,6 +10,7 @@ import { applyMessageEvent, eventTarget, type MessageEvent } from './apply.js';
 import { linkIdentityInTx, resolveSenderInTx } from './contacts.js';
 import { addMessageToConversation, mergeConversationsInTx, newConversationFor } from './conversations.js';
 import { type Engine, liveContact, liveConversation, type PendingEmit } from './engine.js';
+import { customerOf, type PreparedEvent } from './prepare.js';
 
 /** What `hub.ingest` tells about one event. */
 export type IngestResult =
@@ -31,35 +31,6 @@ export type IngestResult =
     }
   | { type: 'identity-link' | 'consent'; contact: Contact }
   | { type: 'notice' };
-
-const messageLockKey = (channel: string, externalId: string) => `msg:${channel}:${externalId}`;
-
-function normalizeAt(identity: Identity, engine: Engine, path: string): Identity {
-  try {
-    return normalizeIdentity(identity, engine.identity);
-  } catch (error) {
-    if (error instanceof ValidationError)
-      throw new ValidationError(`${path}: ${error.message}`, { path, cause: error });
-    throw error;
-  }
-}
-
-/** Normalizes every identity of an inbound message, naming the field of any that is invalid. */
-export function normalizeMessageIdentities(
-  m: NormalizedInboundMessage,
-  engine: Engine,
-): NormalizedInboundMessage {
-  return {
-    ...m,
-    from: normalizeAt(m.from, engine, 'message.from'),
-    to: m.to.map((i, n) => normalizeAt(i, engine, `message.to[${n}]`)),
-    participants: m.participants.map((i, n) => normalizeAt(i, engine, `message.participants[${n}]`)),
-    links: m.links.map((l, n) => ({
-      ...l,
-      identity: normalizeAt(l.identity, engine, `message.links[${n}]`),
-    })),
-  };
-}
 
 async function decidePlacement(
   tx: StoreTransaction,
@@ -89,21 +60,12 @@ export async function applyPendingEvents(tx: StoreTransaction, message: Message)
 async function ingestMessage(
   tx: StoreTransaction,
   engine: Engine,
-  raw: NormalizedInboundMessage,
+  m: NormalizedInboundMessage,
+  lockKeys: readonly string[],
   emits: PendingEmit[],
 ): Promise<IngestResult> {
-  const m = normalizeMessageIdentities(raw, engine);
-  const customer = m.direction === 'inbound' ? m.from : m.to[0];
-  if (!customer)
-    throw new ValidationError('An outbound message needs a recipient in `to`', { path: 'message.to' });
-  const lockKeys = [
-    messageLockKey(m.channel, m.external.id),
-    identityKey(customer, engine.identity),
-    ...m.links.map((l) => identityKey(l.identity, engine.identity)),
-    ...m.thread.keys.map((k) => `thread:${k}`),
-    ...m.thread.refs.map((k) => `thread:${k}`),
-  ];
-  await tx.lock([...new Set(lockKeys)].sort());
+  const customer = customerOf(m);
+  await tx.lock(lockKeys);
 
   let existing = await tx.findMessageByExternalId(m.channel, m.external.id);
   if (!existing && m.direction === 'outbound' && m.external.clientId) {
@@ -228,10 +190,11 @@ async function ingestMessageEvent(
   tx: StoreTransaction,
   engine: Engine,
   event: MessageEvent,
+  lockKeys: readonly string[],
   emits: PendingEmit[],
 ): Promise<IngestResult> {
   const { channel, externalId } = eventTarget(event);
-  await tx.lock([messageLockKey(channel, externalId)]);
+  await tx.lock(lockKeys);
   const stored = await tx.findMessageByExternalId(channel, externalId);
   if (!stored) {
     await tx.addPendingEvent({ channel, externalId, event, receivedAt: engine.now().toISOString() });
@@ -246,26 +209,26 @@ async function ingestMessageEvent(
   return { type: event.type, applied: true, message: updated };
 }
 
-/** Runs one validated event inside a transaction. */
-export async function ingestInTx(
+/** Runs one prepared event (see `prepareEvent`) inside a transaction. */
+export async function ingestPrepared(
   tx: StoreTransaction,
   engine: Engine,
-  event: NormalizedInboundEvent,
+  prepared: PreparedEvent,
   emits: PendingEmit[],
 ): Promise<IngestResult> {
+  const { event, lockKeys } = prepared;
   switch (event.type) {
     case 'message':
-      return ingestMessage(tx, engine, event.message, emits);
+      return ingestMessage(tx, engine, event.message, lockKeys, emits);
     case 'status':
     case 'reaction':
     case 'edit':
     case 'delete':
     case 'enrich':
-      return ingestMessageEvent(tx, engine, event, emits);
+      return ingestMessageEvent(tx, engine, event, lockKeys, emits);
     case 'identity-link': {
-      const identity = normalizeAt(event.identity, engine, 'identity');
-      const link = normalizeAt(event.link.identity, engine, 'link.identity');
-      await tx.lock([identityKey(identity, engine.identity), identityKey(link, engine.identity)].sort());
+      const { identity, link } = event;
+      await tx.lock(lockKeys);
       const { contact } = await resolveSenderInTx(
         tx,
         engine,
@@ -276,16 +239,16 @@ export async function ingestInTx(
         tx,
         engine,
         contact.id,
-        link,
-        event.link.trust,
+        link.identity,
+        link.trust,
         emits,
-        event.link.evidence,
+        link.evidence,
       );
       return { type: 'identity-link', contact: linked };
     }
     case 'consent': {
-      const identity = normalizeAt(event.identity, engine, 'identity');
-      await tx.lock([identityKey(identity, engine.identity)]);
+      const { identity } = event;
+      await tx.lock(lockKeys);
       const { contact } = await resolveSenderInTx(
         tx,
         engine,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../model/events.js';
 import { memoryStore } from '../store/memory.js';
 import { createHub, type Hub } from './hub.js';
-import { at, email, msg, phone } from './test-helpers.js';
+import { at, canonical, email, msg, phone } from './test-helpers.js';
 
 // Fixed seed and modest run counts keep CI fast and reproducible; `pnpm fuzz` runs more.
 const runs = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 60);
@@ -11,24 +11,6 @@ const params = { seed: 20261123, numRuns: runs };
 
 function newHub(): Hub {
   return createHub({ store: memoryStore(), clock: () => new Date(at(10_000)) });
-}
-
-/** The state that matters, without generated ids: conversations as sets of external ids, contacts as sets of identities. */
-async function canonical(hub: Hub) {
-  const conversations: string[] = [];
-  for (const c of (await hub.conversations.list({ limit: 1000 })).items) {
-    const ids = (await hub.conversations.messages(c.id, { limit: 1000 })).items.map(
-      (m) => `${m.external.id}:${m.status}`,
-    );
-    conversations.push(`${c.status}|${c.channels.join(',')}|${ids.sort().join(' ')}`);
-  }
-  const contacts = (await hub.contacts.list({ limit: 1000 })).items.map((c) =>
-    c.identities
-      .map((i) => `${i.kind}:${i.value}`)
-      .sort()
-      .join(' '),
-  );
-  return { conversations: conversations.sort(), contacts: contacts.sort() };
 }
 
 async function ingestAll(hub: Hub, events: InboundEvent[]) {

@@ -1,6 +1,7 @@
 // Helpers shared by the hub's tests (not part of the published package).
 import type { Capabilities, ChannelAdapter, OutboundMessage, SendResult } from '../adapter.js';
 import type { InboundMessage } from '../model/events.js';
+import type { Hub } from './hub.js';
 
 export const HOUR = 3_600_000;
 export const T0 = Date.parse('2026-03-02T09:00:00.000Z');
@@ -73,4 +74,22 @@ export function fakeAdapter(
     };
   }
   return adapter;
+}
+
+/** The state that matters, without generated ids: conversations as sets of external ids, contacts as sets of identities. */
+export async function canonical(hub: Hub) {
+  const conversations: string[] = [];
+  for (const c of (await hub.conversations.list({ limit: 1000 })).items) {
+    const ids = (await hub.conversations.messages(c.id, { limit: 1000 })).items.map(
+      (m) => `${m.external.id}:${m.status}`,
+    );
+    conversations.push(`${c.status}|${c.channels.join(',')}|${ids.sort().join(' ')}`);
+  }
+  const contacts = (await hub.contacts.list({ limit: 1000 })).items.map((c) =>
+    c.identities
+      .map((i) => `${i.kind}:${i.value}`)
+      .sort()
+      .join(' '),
+  );
+  return { conversations: conversations.sort(), contacts: contacts.sort() };
 }

@@ -64,8 +64,22 @@ export interface StoreReader {
   listRejected(options?: PageOptions): Promise<Page<RejectedPayload>>;
 }
 
+/**
+ * What a batch of ingests (`hub.ingestMany`) is about to look up, given after it has locked them:
+ * identity keys (senders, links, participants), thread keys and references, and messages by
+ * (channel, external id). A store may load them all in a few round trips; it may also ignore it.
+ */
+export interface PrefetchHint {
+  identityKeys: readonly string[];
+  threadKeys: readonly string[];
+  messages: readonly { channel: string; externalId: string }[];
+}
+
 /** Writes, only inside `Store.transaction`. */
 export interface StoreTransaction extends StoreReader {
+  /** Optional: loads what `hint` names, so the reads that follow need no round trip each. */
+  prefetch?(hint: PrefetchHint): Promise<void>;
+
   /**
    * Serializes against other transactions touching the same keys until this one ends (advisory
    * locks on PostgreSQL). Callers pass every key at once, sorted, to avoid deadlocks; a store may

@@ -1,0 +1,139 @@
+import { ValidationError } from '../errors.js';
+import { identityKey, normalizeIdentity } from '../identity/normalize.js';
+import type { NormalizedInboundEvent, NormalizedInboundMessage } from '../model/events.js';
+import type { Identity } from '../model/identity.js';
+import type { PrefetchHint } from '../store/contract.js';
+import { eventTarget, type MessageEvent } from './apply.js';
+import type { Engine } from './engine.js';
+
+/**
+ * An event ready for a transaction: identities normalized, and the keys its ingest locks and looks
+ * up worked out. Done once, outside the transaction, so a retry does not repeat it and a batch can
+ * lock and prefetch for all its events at once.
+ */
+export interface PreparedEvent {
+  event: NormalizedInboundEvent;
+  /** Sorted, without repeats. */
+  lockKeys: string[];
+  lookups: PrefetchHint;
+}
+
+export const messageLockKey = (channel: string, externalId: string) => `msg:${channel}:${externalId}`;
+
+function normalizeAt(identity: Identity, engine: Engine, path: string): Identity {
+  try {
+    return normalizeIdentity(identity, engine.identity);
+  } catch (error) {
+    if (error instanceof ValidationError)
+      throw new ValidationError(`${path}: ${error.message}`, { path, cause: error });
+    throw error;
+  }
+}
+
+/** Normalizes every identity of an inbound message, naming the field of any that is invalid. */
+export function normalizeMessageIdentities(
+  m: NormalizedInboundMessage,
+  engine: Engine,
+): NormalizedInboundMessage {
+  return {
+    ...m,
+    from: normalizeAt(m.from, engine, 'message.from'),
+    to: m.to.map((i, n) => normalizeAt(i, engine, `message.to[${n}]`)),
+    participants: m.participants.map((i, n) => normalizeAt(i, engine, `message.participants[${n}]`)),
+    links: m.links.map((l, n) => ({
+      ...l,
+      identity: normalizeAt(l.identity, engine, `message.links[${n}]`),
+    })),
+  };
+}
+
+/** The customer a message is about: its sender when inbound, its first recipient when outbound. */
+export function customerOf(m: NormalizedInboundMessage): Identity {
+  const customer = m.direction === 'inbound' ? m.from : m.to[0];
+  if (!customer)
+    throw new ValidationError('An outbound message needs a recipient in `to`', { path: 'message.to' });
+  return customer;
+}
+
+const sortedUnique = (keys: string[]) => [...new Set(keys)].sort();
+const noLookups = (): PrefetchHint => ({ identityKeys: [], threadKeys: [], messages: [] });
+
+/** Normalizes a validated event and lists what its ingest will lock and read. Throws `ValidationError`. */
+export function prepareEvent(event: NormalizedInboundEvent, engine: Engine): PreparedEvent {
+  const key = (identity: Identity) => identityKey(identity, engine.identity);
+  switch (event.type) {
+    case 'message': {
+      const m = normalizeMessageIdentities(event.message, engine);
+      const customer = key(customerOf(m));
+      const links = m.links.map((l) => key(l.identity));
+      const threadKeys = [...m.thread.keys, ...m.thread.refs];
+      return {
+        event: { ...event, message: m },
+        lockKeys: sortedUnique([
+          messageLockKey(m.channel, m.external.id),
+          customer,
+          ...links,
+          ...threadKeys.map((k) => `thread:${k}`),
+        ]),
+        lookups: {
+          identityKeys: [customer, ...links, ...m.participants.map(key)],
+          threadKeys,
+          messages: [{ channel: m.channel, externalId: m.external.id }],
+        },
+      };
+    }
+    case 'status':
+    case 'reaction':
+    case 'edit':
+    case 'delete':
+    case 'enrich': {
+      const { channel, externalId } = eventTarget(event as MessageEvent);
+      return {
+        event,
+        lockKeys: [messageLockKey(channel, externalId)],
+        lookups: { identityKeys: [], threadKeys: [], messages: [{ channel, externalId }] },
+      };
+    }
+    case 'identity-link': {
+      const identity = normalizeAt(event.identity, engine, 'identity');
+      const link = normalizeAt(event.link.identity, engine, 'link.identity');
+      const keys = [key(identity), key(link)];
+      return {
+        event: { ...event, identity, link: { ...event.link, identity: link } },
+        lockKeys: sortedUnique(keys),
+        lookups: { ...noLookups(), identityKeys: keys },
+      };
+    }
+    case 'consent': {
+      const identity = normalizeAt(event.identity, engine, 'identity');
+      const keys = [key(identity)];
+      return {
+        event: { ...event, identity },
+        lockKeys: keys,
+        lookups: { ...noLookups(), identityKeys: keys },
+      };
+    }
+    case 'notice':
+      return { event, lockKeys: [], lookups: noLookups() };
+  }
+}
+
+/** Everything a batch of prepared events locks (sorted, once each) and looks up. */
+export function batchKeys(batch: readonly PreparedEvent[]): { lockKeys: string[]; lookups: PrefetchHint } {
+  const identityKeys = new Set<string>();
+  const threadKeys = new Set<string>();
+  const messages = new Map<string, { channel: string; externalId: string }>();
+  for (const { lookups } of batch) {
+    for (const k of lookups.identityKeys) identityKeys.add(k);
+    for (const k of lookups.threadKeys) threadKeys.add(k);
+    for (const m of lookups.messages) messages.set(`${m.channel}\u0000${m.externalId}`, m);
+  }
+  return {
+    lockKeys: sortedUnique(batch.flatMap((p) => p.lockKeys)),
+    lookups: {
+      identityKeys: [...identityKeys],
+      threadKeys: [...threadKeys],
+      messages: [...messages.values()],
+    },
+  };
+}
