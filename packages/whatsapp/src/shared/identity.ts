@@ -13,12 +13,35 @@ const SHAPES: Record<string, RegExp> = {
   'whatsapp-lid': /^\d+(@lid)?$/,
 };
 
-export function validIdentity(kind: string, value: unknown): Identity | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  if (SHAPES[kind] && !SHAPES[kind].test(value.trim())) return undefined;
+// Normalization is pure and the same customers write again and again: remember recent answers
+// (the normalized value, or null for a refusal) per kind, bounded, oldest evicted first.
+const CACHE_LIMIT = 10_000;
+const cache = new Map<string, Map<string, string | null>>();
+
+function normalized(kind: string, value: string): string | null {
+  const trimmed = value.trim();
+  if (trimmed === '') return null;
+  const shape = SHAPES[kind];
+  if (shape && !shape.test(trimmed)) return null;
   try {
-    return normalizeIdentity({ kind, value });
+    return normalizeIdentity({ kind, value }).value;
   } catch {
-    return undefined;
+    return null;
   }
+}
+
+export function validIdentity(kind: string, value: unknown): Identity | undefined {
+  if (typeof value !== 'string') return undefined;
+  let known = cache.get(kind);
+  if (!known) {
+    known = new Map();
+    cache.set(kind, known);
+  }
+  let result = known.get(value);
+  if (result === undefined) {
+    result = normalized(kind, value);
+    if (known.size >= CACHE_LIMIT) known.delete(known.keys().next().value!);
+    known.set(value, result);
+  }
+  return result === null ? undefined : { kind, value: result };
 }

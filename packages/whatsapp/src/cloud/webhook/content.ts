@@ -157,7 +157,8 @@ export function editedText(edited: Obj | undefined): string {
 
 /** WhatsApp `errors[]` as plain metadata: code, title, message, details. */
 export function errorList(errors: unknown): JsonValue[] {
-  return arr(errors)
+  if (!Array.isArray(errors)) return [];
+  return errors
     .map(obj)
     .filter((e): e is Obj => e !== undefined)
     .map((e) => {

@@ -5,8 +5,11 @@ import { businessEndpoint, businessIdentity, type CloudSender, resolveSender } f
 
 export interface MessageContext {
   channel: string;
-  /** When the payload carries no usable time (a parse-time fallback; `handle` passes the arrival time). */
-  fallbackAt: string;
+  /**
+   * The time for a message that carries no usable one (a parse-time fallback; `handle` passes the
+   * arrival time). A function: finding it may walk the whole payload, so only when needed.
+   */
+  fallbackAt: () => string;
   /** Value-level `errors[]` (WhatsApp attaches them beside a message it could not fully decode). */
   valueErrors: JsonValue[];
 }
@@ -18,7 +21,7 @@ function timeOf(message: Obj, ctx: MessageContext, warnings: string[]): string {
   const at = unixToIso(message.timestamp);
   if (at) return at;
   warnings.push('message has no valid timestamp; the arrival time is used');
-  return ctx.fallbackAt;
+  return ctx.fallbackAt();
 }
 
 /** The business side of an echo (a message we sent from the WhatsApp Business app). */

@@ -1,7 +1,7 @@
 import { type InboundEvent, WebhookParseError } from '@omnithread/core';
-import { arr, isObj, type Obj, obj, str, unixToIso } from '../../shared/json.js';
+import { isObj, type Obj, obj, str, unixToIso } from '../../shared/json.js';
 import { errorList } from './content.js';
-import { mapMessage } from './messages.js';
+import { type MessageContext, mapMessage } from './messages.js';
 import { mapStatuses } from './statuses.js';
 
 export interface ParseCloudOptions {
@@ -49,66 +49,90 @@ export function parseCloudWebhook(raw: unknown, options: ParseCloudOptions = {})
     fail(`object "${objectType}" is not a WhatsApp Business Account webhook`, raw, 'object');
   }
   if (!Array.isArray(raw.entry)) fail('missing entry[]', raw, 'entry');
-  const payloadTime = newestTime(raw) ?? options.receivedAt ?? EPOCH;
+  // The walk over the whole payload is only needed when something lacks its own time: done on demand.
+  let payloadTime: string | undefined;
+  const fallback = () => (payloadTime ??= newestTime(raw) ?? options.receivedAt ?? EPOCH);
   const events: InboundEvent[] = [];
-  raw.entry.forEach((entryValue, e) => {
-    const entry = obj(entryValue);
+  const entries = raw.entry;
+  for (let e = 0; e < entries.length; e++) {
+    const entry = obj(entries[e]);
     if (!entry || !Array.isArray(entry.changes))
       fail(`entry[${e}] has no changes[]`, raw, `entry[${e}].changes`);
-    const entryTime = unixToIso(entry.time) ?? payloadTime;
-    entry.changes.forEach((changeValue, c) => {
-      const path = `entry[${e}].changes[${c}]`;
-      const change = obj(changeValue);
+    const entryTime = unixToIso(entry.time);
+    const changes = entry.changes;
+    for (let c = 0; c < changes.length; c++) {
+      const change = obj(changes[c]);
       const value = obj(change?.value);
-      if (!change || !value) fail(`${path} has no value`, raw, `${path}.value`);
+      if (!change || !value) {
+        const path = `entry[${e}].changes[${c}]`;
+        fail(`${path} has no value`, raw, `${path}.value`);
+      }
       const field = str(change.field) ?? 'messages';
-      events.push(...mapChange(field, value, { channel, fallbackAt: entryTime, raw, path }));
-    });
-  });
+      const ctx: ChangeContext = {
+        channel,
+        fallbackAt: entryTime === undefined ? fallback : () => entryTime,
+        raw,
+        entry: e,
+        change: c,
+      };
+      for (const event of mapChange(field, value, ctx)) events.push(event);
+    }
+  }
   return events;
 }
 
 interface ChangeContext {
   channel: string;
-  fallbackAt: string;
+  /** The time for what has none of its own, computed on first need (see `parseCloudWebhook`). */
+  fallbackAt: () => string;
   raw: unknown;
-  path: string;
+  entry: number;
+  change: number;
 }
 
+const LISTS: ReadonlyArray<readonly [string, boolean]> = [
+  ['messages', false],
+  ['message_echoes', true],
+];
+
 function mapChange(field: string, value: Obj, ctx: ChangeContext): InboundEvent[] {
-  const { channel, fallbackAt } = ctx;
+  const { channel } = ctx;
   if (field !== 'messages' && field !== 'smb_message_echoes') {
     return [
-      { type: 'notice', channel, name: field, at: unixToIso(value.timestamp) ?? fallbackAt, raw: value },
+      {
+        type: 'notice',
+        channel,
+        name: field,
+        at: unixToIso(value.timestamp) ?? ctx.fallbackAt(),
+        raw: value,
+      },
     ];
   }
   const events: InboundEvent[] = [];
   const valueErrors = errorList(value.errors);
-  const lists: Array<[string, boolean]> = [
-    ['messages', false],
-    ['message_echoes', true],
-  ];
+  const messageCtx: MessageContext = { channel, fallbackAt: ctx.fallbackAt, valueErrors };
   let messageCount = 0;
-  for (const [key, echo] of lists) {
-    arr(value[key]).forEach((item, m) => {
+  for (const [key, echo] of LISTS) {
+    const list = value[key];
+    if (!Array.isArray(list)) continue;
+    for (let m = 0; m < list.length; m++) {
       messageCount++;
-      const message = obj(item);
-      const mapped = message
-        ? mapMessage(value, message, { channel, fallbackAt, valueErrors }, echo)
-        : undefined;
-      if (!mapped)
-        fail(
-          `${ctx.path}.value.${key}[${m}] has no id or no usable sender (wa_id or user_id)`,
-          ctx.raw,
-          `${ctx.path}.value.${key}[${m}]`,
-        );
-      events.push(...mapped);
-    });
+      const message = obj(list[m]);
+      const mapped = message ? mapMessage(value, message, messageCtx, echo) : undefined;
+      if (!mapped) {
+        const path = `entry[${ctx.entry}].changes[${ctx.change}].value.${key}[${m}]`;
+        fail(`${path} has no id or no usable sender (wa_id or user_id)`, ctx.raw, path);
+      }
+      for (const event of mapped) events.push(event);
+    }
   }
-  events.push(...mapStatuses(value, channel, fallbackAt, field));
+  if (value.statuses !== undefined) {
+    for (const event of mapStatuses(value, channel, ctx.fallbackAt, field)) events.push(event);
+  }
   if (messageCount === 0 && valueErrors.length > 0) {
-    events.push({ type: 'notice', channel, name: `${field}.errors`, at: fallbackAt, raw: value });
+    events.push({ type: 'notice', channel, name: `${field}.errors`, at: ctx.fallbackAt(), raw: value });
   }
-  if (events.length === 0) events.push({ type: 'notice', channel, name: field, at: fallbackAt, raw: value });
+  if (events.length === 0)
+    events.push({ type: 'notice', channel, name: field, at: ctx.fallbackAt(), raw: value });
   return events;
 }

@@ -1,6 +1,6 @@
 import type { Identity, IdentityLink, JsonValue } from '@omnithread/core';
 import { validIdentity } from '../../shared/identity.js';
-import { arr, nonEmpty, type Obj, obj, str } from '../../shared/json.js';
+import { nonEmpty, type Obj, obj, str } from '../../shared/json.js';
 
 /** Who a Cloud API message is from: the identity to file it under, the links the payload vouches for, display data. */
 export interface CloudSender {
@@ -14,15 +14,19 @@ const BOTH = 'WhatsApp Cloud payload carried both the wa_id and the business-sco
 
 /** The `contacts[]` entry that describes this sender: matched by wa_id or BSUID, else the only one. */
 function contactFor(value: Obj, waId: string | undefined, userId: string | undefined): Obj | undefined {
-  const contacts = arr(value.contacts)
-    .map(obj)
-    .filter((c): c is Obj => c !== undefined);
-  return (
-    contacts.find(
-      (c) =>
-        (waId !== undefined && str(c.wa_id) === waId) || (userId !== undefined && str(c.user_id) === userId),
-    ) ?? (contacts.length === 1 ? contacts[0] : undefined)
-  );
+  const list = value.contacts;
+  if (!Array.isArray(list)) return undefined;
+  let only: Obj | undefined;
+  let count = 0;
+  for (const item of list) {
+    const c = obj(item);
+    if (c === undefined) continue;
+    if ((waId !== undefined && str(c.wa_id) === waId) || (userId !== undefined && str(c.user_id) === userId))
+      return c;
+    count++;
+    only = c;
+  }
+  return count === 1 ? only : undefined;
 }
 
 /**

@@ -26,7 +26,12 @@ export function statusError(errors: unknown): { code?: string; message: string }
  * failure); statuses the model has no word for (a call's RINGING, `deleted`) become notices so
  * they are still seen.
  */
-export function mapStatuses(value: Obj, channel: string, fallbackAt: string, field: string): InboundEvent[] {
+export function mapStatuses(
+  value: Obj,
+  channel: string,
+  fallbackAt: () => string,
+  field: string,
+): InboundEvent[] {
   const events: InboundEvent[] = [];
   for (const item of arr(value.statuses)) {
     const status = obj(item);
@@ -34,7 +39,7 @@ export function mapStatuses(value: Obj, channel: string, fallbackAt: string, fie
     const id = nonEmpty(status.id);
     const name = str(status.status)?.toLowerCase() ?? '';
     const mapped = STATUS[name];
-    const at = unixToIso(status.timestamp) ?? fallbackAt;
+    const at = unixToIso(status.timestamp) ?? fallbackAt();
     if (!id || !mapped || field === 'calls' || str(status.type) === 'call') {
       events.push({ type: 'notice', channel, name: `${field}.status.${name || 'unknown'}`, at, raw: status });
       continue;
