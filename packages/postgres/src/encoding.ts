@@ -54,3 +54,31 @@ export function searchQuery(query: string): string | undefined {
   if (words.length === 0 || !words.every(fitsLexeme)) return undefined;
   return words.map((w) => `'${w}'`).join(' & ');
 }
+
+/**
+ * A copy of a model record as the database gives it back: undefined fields dropped, U+0000 in any
+ * string (or key) replaced as `jsonParam` and `textParam` replace it. A transaction keeps what it
+ * wrote this way, so reading it back before COMMIT answers exactly what reading the row would.
+ */
+export function normalized<T>(value: T): T {
+  if (typeof value === 'string') return textParam(value) as T;
+  // JSON has no NaN, Infinity or -0.
+  if (typeof value === 'number') return (Number.isFinite(value) ? value + 0 : null) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array(value.length);
+    for (let i = 0; i < value.length; i++) {
+      const item = value[i];
+      // JSON writes undefined array items (and functions) as null.
+      out[i] = item === undefined ? null : normalized(item);
+    }
+    return out as T;
+  }
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(jsonParam(value));
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== 'function') out[textParam(key)] = normalized(v);
+  }
+  return out as T;
+}

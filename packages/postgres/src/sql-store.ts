@@ -1,9 +1,9 @@
 import type { Store } from '@omnithread/core';
 import { migrate } from './migrations.js';
-import { withReadCache } from './read-cache.js';
 import { createReader } from './reads.js';
 import { type Driver, mappingErrors } from './runner.js';
-import { createWriter, insertRejected } from './writes.js';
+import { createTransaction } from './transaction.js';
+import { insertRejected } from './writes.js';
 
 /**
  * The Store contract on any driver: the same SQL for PGlite and PostgreSQL. Lost races (unique
@@ -20,9 +20,12 @@ export function createSqlStore(driver: Driver): Store {
     ...createReader(runner),
     async transaction(fn) {
       open();
-      return driver.transaction((connection) => {
-        const tx = mappingErrors(connection);
-        return fn(withReadCache(createReader(tx), createWriter(tx)));
+      return driver.transaction(async (connection) => {
+        // Writes are buffered in the transaction and sent here, ahead of COMMIT (see transaction.ts).
+        const { tx, finish } = createTransaction(mappingErrors(connection));
+        const result = await fn(tx);
+        await finish();
+        return result;
       });
     },
     async insertRejected(rejected) {
