@@ -25,6 +25,8 @@ import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
 import { mergeConversationsInTx } from './conversations.js';
 import { createEmitter, type Listener } from './emitter.js';
 import { type Engine, type HubEventName, liveContact, liveConversation, type PendingEmit } from './engine.js';
+import { validateCommonEvent } from './fast-validation.js';
+import { randomId } from './ids.js';
 import { type IngestResult, ingestPrepared } from './ingest.js';
 import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
 import { type ReplyContent, type ReplyOptions, sendReply } from './reply.js';
@@ -141,6 +143,9 @@ function validateEvent(event: unknown): NormalizedInboundEvent {
   if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) {
     throw new ValidationError(`event: nested deeper than ${MAX_EVENT_DEPTH} levels`, { path: 'event' });
   }
+  // Messages and statuses take a hand-written path that gives zod's exact output; zod decides the rest.
+  const common = validateCommonEvent(event);
+  if (common) return common;
   const parsed = inboundEventSchema.safeParse(event);
   if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
   return parsed.data;
@@ -195,8 +200,7 @@ export function createHub(options: HubOptions): Hub {
     for (const extra of adapter.alsoSends ?? []) if (!adapters.has(extra)) adapters.set(extra, adapter);
 
   const clock = options.clock ?? (() => new Date());
-  const makeId =
-    options.newId ?? ((prefix: string) => `${prefix}_${globalThis.crypto.randomUUID().replaceAll('-', '')}`);
+  const makeId = options.newId ?? randomId;
   const policyCache = new Map<string, ChannelPolicy>();
   const basePolicy = (channel: string): ChannelPolicy => {
     let policy = policyCache.get(channel);

@@ -62,17 +62,24 @@ function parsePhone(input: string, defaultRegion?: CountryCode): string {
   return parsed.number;
 }
 
+const WA_ID = /^\d{6,15}$/;
+
 /**
  * Normalizes a WhatsApp id (`wa_id`, the number in digits, no `+`) and checks it is a possible phone
  * number. Accepts `+`, spaces and a whatsapp-web.js `@c.us` suffix.
  */
 export function normalizeWaId(input: string): string {
+  // What providers send (bare digits) skips the clean-up below; the possibility check still runs (cached).
+  if (typeof input === 'string' && WA_ID.test(input)) {
+    normalizePhone(`+${input}`);
+    return input;
+  }
   const digits = String(input)
     .trim()
     .replace(/@c\.us$|@s\.whatsapp\.net$/, '')
     .replace(/^\+/, '')
     .replace(/[\s-]/g, '');
-  if (!/^\d{6,15}$/.test(digits)) {
+  if (!WA_ID.test(digits)) {
     throw new ValidationError(
       `Invalid WhatsApp id ${JSON.stringify(String(input).slice(0, 64))}: expected 6 to 15 digits`,
       {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isValidationError } from '../errors.js';
 import { deeplyNested } from './hostile.js';
-import { jsonDepth, parseJson } from './json.js';
+import { jsonDepth, nestsDeeperThan, parseJson } from './json.js';
 
 const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 100);
 
@@ -35,5 +35,31 @@ describe('parseJson', () => {
       }),
       { seed: 3030, numRuns },
     );
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  const nest = (levels: number, leaf: unknown = 1): unknown => {
+    let v = leaf;
+    for (let i = 0; i < levels; i++) v = i % 2 ? [v] : { k: v };
+    return v;
+  };
+  it('counts object and array levels, not scalars, exactly at the bound (recursive and iterative walks)', () => {
+    for (const bound of [1, 5, 128, 2_000]) {
+      expect(nestsDeeperThan(nest(bound), bound)).toBe(false);
+      expect(nestsDeeperThan(nest(bound + 1), bound)).toBe(true);
+      // An object holding an array of 50 nestings: two levels on top of each.
+      const wide = (levels: number) => ({ wide: Array.from({ length: 50 }, () => nest(levels)) });
+      if (bound > 2) {
+        expect(nestsDeeperThan(wide(bound - 2), bound)).toBe(false);
+        expect(nestsDeeperThan(wide(bound - 1), bound)).toBe(true);
+      }
+    }
+    expect(nestsDeeperThan('text', 0)).toBe(false);
+    expect(nestsDeeperThan(null, 0)).toBe(false);
+  });
+  it('walks 100,000 levels without overflowing the stack', () => {
+    expect(nestsDeeperThan(nest(100_000), 128)).toBe(true);
+    expect(nestsDeeperThan(nest(100_000), 200_000)).toBe(false);
   });
 });

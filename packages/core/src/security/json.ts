@@ -56,6 +56,30 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
  * than `maxDepth`. Iterative, so the check itself cannot overflow the stack it protects.
  */
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  // Recursion is bounded by maxDepth, so it is safe (and allocation-free) for the bounds we use; a
+  // huge bound walks with an explicit stack instead.
+  return maxDepth <= 1_000 ? deeperThan(value, maxDepth) : deeperThanIterative(value, maxDepth);
+}
+
+function deeperThan(value: object, budget: number): boolean {
+  if (budget <= 0) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const child: unknown = value[i];
+      if (typeof child === 'object' && child !== null && deeperThan(child, budget - 1)) return true;
+    }
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const child = record[key];
+    if (typeof child === 'object' && child !== null && deeperThan(child, budget - 1)) return true;
+  }
+  return false;
+}
+
+function deeperThanIterative(value: object, maxDepth: number): boolean {
   const stack: Array<[unknown, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;

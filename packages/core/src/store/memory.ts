@@ -13,29 +13,10 @@ import type {
 } from './contract.js';
 import { decodeCursor, encodeCursor, pageLimit, searchWords } from './pagination.js';
 
-/**
- * Records are copied once, when written, so what a caller passes in can change afterwards without
- * touching the store. Reads hand out the stored object itself (no copy): treat what the store returns
- * as read-only — the hub never mutates it. Model records are plain JSON data, so one recursive pass
- * copies them (several times faster than structuredClone; freezing costs more than the copy).
- */
-function copy<T>(value: T): T {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) out[i] = copy(value[i]);
-    return out as T;
-  }
-  const proto = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return structuredClone(value);
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined) out[key] = copy(v);
-  }
-  return out as T;
-}
-const snapshot = copy;
+// Records are kept as they are handed over, not copied: the hub builds every record it writes and
+// never changes one afterwards (updates are new objects), and copying each message with its raw
+// payload was a tenth of the cost of an ingest. Whoever writes through the Store API directly hands
+// the record over the same way; reads return the stored objects, to be treated as read-only.
 const externalKey = (channel: string, externalId: string) => `${channel}\u0000${externalId}`;
 
 function keysetPage<T>(
@@ -244,20 +225,20 @@ export function memoryStore(): Store {
       },
       async insertContact(contact) {
         if (contacts.has(contact.id)) throw new Error(`contact ${contact.id} exists`);
-        setWithUndo(contacts, contact.id, snapshot(contact));
+        setWithUndo(contacts, contact.id, contact);
       },
       async updateContact(contact) {
-        setWithUndo(contacts, contact.id, snapshot(contact));
+        setWithUndo(contacts, contact.id, contact);
       },
       async claimIdentityKeys(contactId, keys) {
         for (const key of keys) setWithUndo(identityOwners, key, contactId);
       },
       async insertConversation(conversation) {
         if (conversations.has(conversation.id)) throw new Error(`conversation ${conversation.id} exists`);
-        putConversation(snapshot(conversation));
+        putConversation(conversation);
       },
       async updateConversation(conversation) {
-        putConversation(snapshot(conversation));
+        putConversation(conversation);
       },
       async claimThreadKeys(conversationId, keys) {
         for (const key of keys) setWithUndo(threadOwners, key, conversationId);
@@ -265,7 +246,7 @@ export function memoryStore(): Store {
       async insertMessage(message) {
         const ext = externalKey(message.channel, message.external.id);
         if (messageByExternal.has(ext)) return false;
-        putMessage(snapshot(message));
+        putMessage(message);
         setWithUndo(messageByExternal, ext, message.id);
         moveInSet(messageSet(message.conversationId), message.id, true);
         return true;
@@ -283,7 +264,7 @@ export function memoryStore(): Store {
           moveInSet(messageSet(old.conversationId), message.id, false);
           moveInSet(messageSet(message.conversationId), message.id, true);
         }
-        putMessage(snapshot(message));
+        putMessage(message);
       },
       async moveMessages(fromConversationId, toConversationId) {
         for (const id of [...(messagesOfConversation.get(fromConversationId) ?? [])]) {
@@ -305,7 +286,7 @@ export function memoryStore(): Store {
       },
       async addPendingEvent(event) {
         const key = externalKey(event.channel, event.externalId);
-        setWithUndo(pending, key, [...(pending.get(key) ?? []), snapshot(event)]);
+        setWithUndo(pending, key, [...(pending.get(key) ?? []), event]);
       },
       async deletePendingEvents(channel, externalId) {
         const key = externalKey(channel, externalId);
@@ -316,9 +297,8 @@ export function memoryStore(): Store {
         }
       },
       async insertRejected(entry) {
-        const copy = snapshot(entry);
-        rejected.push(copy);
-        undo.push(() => rejected.splice(rejected.lastIndexOf(copy), 1));
+        rejected.push(entry);
+        undo.push(() => rejected.splice(rejected.lastIndexOf(entry), 1));
       },
     };
   }
@@ -346,7 +326,7 @@ export function memoryStore(): Store {
       return result;
     },
     async insertRejected(entry) {
-      rejected.push(snapshot(entry));
+      rejected.push(entry);
     },
     async close() {
       closed = true;
