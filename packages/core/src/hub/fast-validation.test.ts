@@ -91,7 +91,7 @@ describe('validateCommonEvent', () => {
     const fast = validateCommonEvent({ ...event, extra: 1, message: { ...event.message, surprise: true } });
     expect(fast).not.toHaveProperty('extra');
     expect(fast?.type === 'message' && 'surprise' in fast.message).toBe(false);
-    expect(fast?.type === 'message' && fast.message.metadata.nested).not.toBe(event.message.metadata.nested);
+    expect(fast?.type === 'message' && fast.message.metadata.nested).not.toBe(event.message.metadata?.nested);
   });
 
   it('leaves other event types, and anything unusual, to zod', () => {
@@ -129,7 +129,7 @@ describe('validateCommonEvent', () => {
       )
       .map(([base, replacements, deleteInstead]) => {
         const key = base === full ? 'message' : 'status';
-        const inner: Record<string, unknown> = { ...(base as Record<string, Record<string, unknown>>)[key] };
+        const inner: Record<string, unknown> = { ...(base as unknown as Record<string, Record<string, unknown>>)[key] };
         for (const [field, value] of replacements) {
           if (deleteInstead) delete inner[field];
           else inner[field] = value;
