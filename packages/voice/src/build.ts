@@ -11,7 +11,7 @@ import {
   type Transcript,
   type TranscriptTurn,
 } from '@omnithread/core';
-import { type RedactedSpan, redactionEnabled, redactText } from './redact.js';
+import { redactionEnabled, redactText } from './redact.js';
 import { assignRoles, speakerName } from './speakers.js';
 import type { ParsedCall, RawTurn, TranscriptOptions } from './types.js';
 
@@ -27,6 +27,7 @@ export function normalizeTurns(raw: readonly RawTurn[]): { turns: RawTurn[]; war
   let negative = 0;
   let reversed = 0;
   let previousEnd = 0;
+  let sorted = true;
   const kept: Array<RawTurn & { startMs: number; endMs: number }> = [];
   for (const turn of raw) {
     // Most turns are already clean: only rewrite the ones with runs of whitespace or line breaks.
@@ -61,6 +62,7 @@ export function normalizeTurns(raw: readonly RawTurn[]): { turns: RawTurn[]; war
     if (turn.role !== undefined) clean.role = turn.role;
     if (confidence !== undefined) clean.confidence = confidence;
     if (turn.sentiment !== undefined) clean.sentiment = turn.sentiment;
+    if (sorted && kept.length > 0 && clean.startMs < kept[kept.length - 1]!.startMs) sorted = false;
     kept.push(clean);
     previousEnd = endMs;
   }
@@ -68,7 +70,7 @@ export function normalizeTurns(raw: readonly RawTurn[]): { turns: RawTurn[]; war
   if (negative) warnings.push(`${negative} negative turn time(s) clamped to 0`);
   if (reversed) warnings.push(`${reversed} turn(s) ended before they started: end set to start`);
   // Array.prototype.sort is stable: turns that start together keep the source's order.
-  kept.sort((a, b) => a.startMs - b.startMs);
+  if (!sorted) kept.sort((a, b) => a.startMs - b.startMs);
   return { turns: kept, warnings };
 }
 
@@ -77,10 +79,6 @@ export interface BuiltTranscript {
   text: string;
   redactions: Redaction[];
   warnings: string[];
-}
-
-function toRedactions(spans: RedactedSpan[], field: string): Redaction[] {
-  return spans.map((s) => ({ kind: s.kind, field, start: s.start, end: s.end }));
 }
 
 /**
@@ -95,13 +93,16 @@ export function buildTranscript(parsed: ParsedCall, options: TranscriptOptions =
     inferFromDirection: options.inferFromDirection,
     direction,
   });
-  warnings.push(...roleWarnings);
+  for (const w of roleWarnings) warnings.push(w);
+  const redact = options.redact;
   const redactions: Redaction[] = [];
-  const turnSpans: RedactedSpan[][] = [];
-  const turns: TranscriptTurn[] = ordered.map((turn, i) => {
-    const { text, spans } = redactText(turn.text, options.redact);
-    turnSpans.push(spans);
-    redactions.push(...toRedactions(spans, `transcript.turns[${i}].text`));
+  const textRedactions: Redaction[] = [];
+  const turns: TranscriptTurn[] = [];
+  // The text is built from the already-redacted turns; its own spans are found where the placeholders landed.
+  let joined = '';
+  for (let i = 0; i < ordered.length; i++) {
+    const turn = ordered[i]!;
+    const { text, spans } = redactText(turn.text, redact);
     const out: TranscriptTurn = {
       speaker: roles[i]!,
       text,
@@ -111,25 +112,24 @@ export function buildTranscript(parsed: ParsedCall, options: TranscriptOptions =
     if (turn.label !== undefined) out.speakerLabel = turn.label;
     if (turn.confidence !== undefined) out.confidence = turn.confidence;
     if (turn.sentiment !== undefined) out.sentiment = turn.sentiment;
-    return out;
-  });
-  // The text is built from the already-redacted turns; its own spans are found where the placeholders landed.
-  const lines: string[] = [];
-  const textRedactions: Redaction[] = [];
-  let offset = 0;
-  for (const [i, turn] of turns.entries()) {
-    const prefix = `${speakerName(turn.speaker, turn.speakerLabel)}: `;
-    const base = offset + prefix.length;
-    for (const s of turnSpans[i]!)
-      textRedactions.push({ kind: s.kind, field: 'text', start: base + s.start, end: base + s.end });
-    const line = prefix + turn.text;
-    lines.push(line);
-    offset += line.length + 1;
+    turns.push(out);
+    const prefix = `${speakerName(out.speaker, out.speakerLabel)}: `;
+    if (i > 0) joined += '\n';
+    if (spans.length > 0) {
+      const field = `transcript.turns[${i}].text`;
+      const base = joined.length + prefix.length;
+      for (const sp of spans) {
+        redactions.push({ kind: sp.kind, field, start: sp.start, end: sp.end });
+        textRedactions.push({ kind: sp.kind, field: 'text', start: base + sp.start, end: base + sp.end });
+      }
+    }
+    joined += prefix + text;
   }
   const transcript: Transcript = { turns, source: parsed.source };
   if (parsed.language) transcript.language = parsed.language;
   // Turn redactions first in turn order, then the text's.
-  return { transcript, text: lines.join('\n'), redactions: [...redactions, ...textRedactions], warnings };
+  for (const r of textRedactions) redactions.push(r);
+  return { transcript, text: joined, redactions, warnings };
 }
 
 /** A phone identity when `value` is a number; otherwise an opaque caller id, with a warning. */
@@ -150,8 +150,31 @@ export function phoneIdentity(
   }
 }
 
-function toIso(value: string | Date | undefined): string | undefined {
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the separator expected at each position (0 for a digit).
+const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
+
+/** Whether `value` is already what `toISOString` writes for it (Date.parse rolls 02-30 over, so check the day). */
+function isCanonicalIso(value: string): boolean {
+  if (value.length !== 24) return false;
+  for (let i = 0; i < 24; i++) {
+    const c = value.charCodeAt(i);
+    const expected = ISO_SHAPE.charCodeAt(i);
+    if (expected === 48 ? c < 48 || c > 57 : c !== expected) return false;
+  }
+  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
+  const year = two(0) * 100 + two(2);
+  const month = two(5);
+  const day = two(8);
+  if (month < 1 || month > 12 || day < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
+/** A start time as ISO 8601 (UTC, milliseconds), or undefined when it is not a date. */
+export function toIso(value: string | Date | undefined): string | undefined {
   if (value === undefined) return undefined;
+  if (typeof value === 'string' && isCanonicalIso(value)) return value;
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }

@@ -135,8 +135,9 @@ export function redactText(
   text: string,
   option: RedactOption | undefined,
 ): { text: string; spans: RedactedSpan[] } {
+  if (!option || text.length === 0) return { text, spans: [] };
   const kinds = kindsOf(option);
-  if (kinds.size === 0 || text.length === 0) return { text, spans: [] };
+  if (kinds.size === 0) return { text, spans: [] };
   const matches = collect(text, kinds).sort(
     (a, b) => a.start - b.start || b.end - b.start - (a.end - a.start),
   );
@@ -157,5 +158,5 @@ export function redactText(
 
 /** Whether a redaction option asks for anything. */
 export function redactionEnabled(option: RedactOption | undefined): boolean {
-  return kindsOf(option).size > 0;
+  return option === true || (!!option && kindsOf(option).size > 0);
 }

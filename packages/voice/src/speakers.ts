@@ -92,7 +92,11 @@ export function assignRoles(
 }
 
 /** How a turn is written in the message's searchable text: `Customer`, `Agent`, `Bot`, or `Speaker <label>`. */
+const ROLE_NAMES: Readonly<Record<string, string>> = { customer: 'Customer', agent: 'Agent', bot: 'Bot' };
+
 export function speakerName(role: SpeakerRole, label: string | undefined): string {
   if (role === 'unknown') return label !== undefined ? `Speaker ${label}` : 'Unknown';
-  return role[0]!.toUpperCase() + role.slice(1);
+  return (
+    (Object.hasOwn(ROLE_NAMES, role) ? ROLE_NAMES[role] : undefined) ?? role[0]!.toUpperCase() + role.slice(1)
+  );
 }

@@ -1,4 +1,4 @@
-import { type InboundEvent, parseJson, WebhookParseError } from '@omnithread/core';
+import { type InboundEvent, nestsDeeperThan, parseJson, WebhookParseError } from '@omnithread/core';
 import { MissingStartError, toVoiceEvent } from '../build.js';
 import type { ParsedCall, TranscriptOptions } from '../types.js';
 import { looksLikeAssemblyAi, parseAssemblyAi } from './assemblyai.js';
@@ -92,10 +92,23 @@ function parseError(message: string, raw: unknown, cause?: unknown, path?: strin
   return new WebhookParseError(message, { raw, cause, ...(path ? { path } : {}) });
 }
 
+const JSON_START = /^\s*[[{]/;
+/** parseJson's default nesting bound. */
+const MAX_JSON_DEPTH = 64;
+
 /** Reads JSON text; a truncated or invalid file is a typed error that keeps the text. */
 function readJson(text: string, raw: unknown): unknown {
+  const body = text.replace(/^\uFEFF/, '');
+  // JSON.parse first, then the nesting bound on the parsed value: about half the cost of
+  // parseJson's scan of the text. Whatever this refuses goes through parseJson for its exact error.
   try {
-    return parseJson(text.replace(/^\uFEFF/, ''));
+    const value: unknown = JSON.parse(body);
+    if (!nestsDeeperThan(value, MAX_JSON_DEPTH)) return value;
+  } catch {
+    // parseJson below says why.
+  }
+  try {
+    return parseJson(body, { maxDepth: MAX_JSON_DEPTH });
   } catch (cause) {
     throw parseError(
       `invalid JSON transcript: ${cause instanceof Error ? cause.message : String(cause)}`,
@@ -121,9 +134,9 @@ export function parseTranscript(input: unknown, options: ParseTranscriptOptions 
   const text = input instanceof Uint8Array ? new TextDecoder().decode(input) : input;
   let value: unknown = text;
   if (typeof text === 'string') {
-    const trimmed = text.replace(/^\uFEFF/, '').trimStart();
+    // `\s` is the set trimStart removes, a byte order mark included.
     const textual =
-      requested === 'vtt' || requested === 'srt' || (requested === 'auto' && !/^[[{]/.test(trimmed));
+      requested === 'vtt' || requested === 'srt' || (requested === 'auto' && !JSON_START.test(text));
     if (!textual) value = readJson(text, input);
   }
   const items =

@@ -1,5 +1,5 @@
 import type { ParsedCall, RawTurn } from '../types.js';
-import { applyNamePrefixes, blocks, cueTurns, parseTiming, voiceOf } from './cues.js';
+import { applyNamePrefixes, cueTurns, eachBlock, parseTiming, voiceOf } from './cues.js';
 import { FormatError } from './util.js';
 
 /**
@@ -27,16 +27,16 @@ export function parseSrt(text: string): ParsedCall {
   const turns: RawTurn[] = [];
   let skipped = 0;
   let cues = 0;
-  for (const block of blocks(text.replace(/^\uFEFF/, ''))) {
+  eachBlock(text.replace(/^\uFEFF/, ''), (block) => {
     const timingAt = block[0]!.includes('-->') ? 0 : block[1]?.includes('-->') ? 1 : -1;
     const timing = timingAt === -1 ? undefined : parseTiming(block[timingAt]!);
     if (!timing) {
       skipped++;
-      continue;
+      return;
     }
     cues++;
-    turns.push(...cueTurns(block.slice(timingAt + 1), timing, speakerOf));
-  }
+    cueTurns(block, timingAt + 1, timing, speakerOf, turns);
+  });
   applyNamePrefixes(turns);
   if (cues === 0) throw new FormatError('not SRT: no cue with a `-->` timing line');
   if (skipped) warnings.push(`${skipped} SRT block(s) without a valid timing line skipped`);
