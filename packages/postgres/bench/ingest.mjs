@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// Ingest throughput of the hub on memoryStore, PGlite and PostgreSQL (1 and 8 writer processes).
+// Ingest throughput of the hub on memoryStore, PGlite and PostgreSQL (1 and 8 writer processes),
+// each event in its own transaction (`hub.ingest`, mode per-event) and in batches (`hub.ingestMany`,
+// mode batched, OMNITHREAD_BENCH_BATCH events a transaction, default 100).
 // A benchmark, not a test: run after `pnpm build` (it uses the built packages).
 //
 //   node packages/postgres/bench/ingest.mjs [results.json]
@@ -20,6 +22,7 @@ import { admin, databaseName, postgresUnavailable, startTestServer } from '../ha
 // OMNITHREAD_BENCH_CUSTOMERS scales the journey (default 200 phone customers, 60 email threads).
 const CUSTOMERS = Number(process.env.OMNITHREAD_BENCH_CUSTOMERS ?? 200);
 const JOURNEY = { phoneCustomers: CUSTOMERS, emailThreads: Math.round(CUSTOMERS * 0.3) };
+const BATCH = Number(process.env.OMNITHREAD_BENCH_BATCH ?? 100);
 const WORKER = fileURLToPath(new URL('../harness/worker.mjs', import.meta.url));
 const DIST = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
@@ -70,11 +73,18 @@ async function backendsOf(store) {
 }
 
 /** Starts `writers` processes on one store, lets them go together, and times them. */
-async function measure(label, store, writers) {
+async function measure(label, store, writers, batchSize) {
   const events = journeyEvents(JOURNEY);
   const messages = events.filter((e) => e.type === 'message').length;
   const procs = Array.from({ length: writers }, (_, index) =>
-    runWriter({ store, journey: JOURNEY, seed: 1, partition: { index, of: writers }, waitForGo: true }),
+    runWriter({
+      store,
+      journey: JOURNEY,
+      seed: 1,
+      partition: { index, of: writers },
+      waitForGo: true,
+      ...(batchSize === undefined ? {} : { batchSize }),
+    }),
   );
   const ready = procs.map((p) => p.next('ready'));
   await Promise.all(ready);
@@ -106,6 +116,8 @@ async function measure(label, store, writers) {
   return {
     store: label,
     writers,
+    mode: batchSize === undefined ? 'per-event' : 'batched',
+    batchSize: batchSize ?? 1,
     events: events.length,
     messages,
     seconds: Number(seconds.toFixed(3)),
@@ -145,8 +157,11 @@ async function main() {
   const skipped = [];
   const tmp = mkdtempSync(join(tmpdir(), 'omnithread-bench-'));
   try {
-    results.push(await measure('memoryStore', { kind: 'memory' }, 1));
-    results.push(await measure('PGlite (disk)', { kind: 'pglite', dir: join(tmp, 'pglite') }, 1));
+    for (const batch of [undefined, BATCH]) {
+      results.push(await measure('memoryStore', { kind: 'memory' }, 1, batch));
+      const dir = join(tmp, `pglite-${batch ?? 1}`);
+      results.push(await measure('PGlite (disk)', { kind: 'pglite', dir }, 1, batch));
+    }
     const unavailable = postgresUnavailable();
     if (unavailable) skipped.push({ store: 'PostgreSQL', reason: unavailable });
     else {
@@ -157,6 +172,8 @@ async function main() {
         const runs = [
           { label: 'PostgreSQL', writers: 1, options: {} },
           { label: 'PostgreSQL', writers: 8, options: {} },
+          { label: 'PostgreSQL', writers: 1, options: {}, batch: BATCH },
+          { label: 'PostgreSQL', writers: 8, options: {}, batch: BATCH },
           {
             label: 'PostgreSQL, synchronousCommit: false',
             writers: 8,
@@ -167,7 +184,7 @@ async function main() {
           const db = databaseName('omnithread_bench');
           await admin(server, `CREATE DATABASE ${db}`);
           const spec = { kind: 'postgres', url: server.urlOf(db), ...run.options };
-          const result = await measure(run.label, spec, run.writers);
+          const result = await measure(run.label, spec, run.writers, run.batch);
           // Lost races the hub had to retry show up as rolled-back transactions and deadlocks.
           const stats = await serverStats(server, db);
           results.push({ ...result, ...stats });
@@ -184,6 +201,7 @@ async function main() {
     [
       'store',
       'writers',
+      'mode',
       'events',
       'seconds',
       'events/s',
@@ -195,7 +213,8 @@ async function main() {
     ],
   ];
   for (const r of results) {
-    const cells = [r.store, r.writers, r.events, r.seconds, r.eventsPerSecond, r.messagesPerSecond];
+    const mode = r.mode === 'batched' ? `batched ${r.batchSize}` : r.mode;
+    const cells = [r.store, r.writers, mode, r.events, r.seconds, r.eventsPerSecond, r.messagesPerSecond];
     const cpu = [r.writerCpuMsPerEvent, r.serverCpuMsPerEvent ?? '-'];
     rows.push([...cells, ...cpu, r.rollbacks ?? '-', r.deadlocks ?? '-'].map(String));
   }
@@ -214,6 +233,7 @@ async function main() {
       date: new Date().toISOString(),
       machine,
       journey: JOURNEY,
+      batchSize: BATCH,
       results,
       skipped,
     };

@@ -5,7 +5,8 @@
 //   journey: { phoneCustomers, emailThreads }, seed, duplicateEvery, partition?: { index, of },
 //   stallAt?: n (hang inside the transaction of the first message at or after the n-th delivery whose
 //     sender is new, after its contact and identity keys are written),
-//   waitForGo?: true (wait for a 'go' message before ingesting) }
+//   waitForGo?: true (wait for a 'go' message before ingesting),
+//   batchSize?: n (ingest with hub.ingestMany in batches of n instead of one hub.ingest per event) }
 import { createHub, defaultRules, memoryStore } from '@omnithread/core';
 import { pgliteStore, postgresStore } from '@omnithread/postgres';
 import { deliveries, JOURNEY_NOW, journeyEvents } from './journey.mjs';
@@ -60,9 +61,16 @@ async function main() {
   if (config.waitForGo) await new Promise((resolve) => process.once('message', resolve));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  for (const event of events) {
-    current++;
-    await hub.ingest(event);
+  if (config.batchSize === undefined) {
+    for (const event of events) {
+      current++;
+      await hub.ingest(event);
+    }
+  } else {
+    current = events.length;
+    const results = await hub.ingestMany(events, { batchSize: config.batchSize });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);

@@ -11,6 +11,9 @@ import type { TransactionState } from './tx-state.js';
  */
 export const CONTACT_LOCK_PREFIX = 'contact:';
 
+/** Most messages a conversation may have to be loaded whole on speculation (see `messagesOf`). */
+const SPECULATIVE_LIMIT = 200;
+
 // The owners of the keys, each owner's contact lock taken in id order (the keys themselves are
 // already locked by the caller). A separate statement from the reads that follow, which therefore
 // see everything committed before the locks were granted.
@@ -177,6 +180,34 @@ export function lookups(runner: QueryRunner, state: TransactionState, reader: St
         ids.get(row.contact_id)?.push(row.data.id);
       }
       for (const [contactId, list] of ids) state.loadConversationsOf(contactId, list);
+    },
+    /**
+     * The messages of a conversation, and while at it those of the other conversations the
+     * transaction holds (up to `SPECULATIVE_LIMIT` messages each): a batch placing one message
+     * older than its conversation's latest usually has more to place.
+     */
+    async messagesOf(conversationId: string) {
+      const wanted = [{ id: conversationId, cap: null as number | null }];
+      for (const [id, c] of state.conversations) {
+        if (c && c.mergedInto === undefined && id !== conversationId && !state.messagesOf.has(id))
+          wanted.push({ id, cap: SPECULATIVE_LIMIT + 1 });
+      }
+      const rows = await runner.query<{ conversation_id: string; data: Message; raw: [unknown] | null }>(
+        `SELECT w.id AS conversation_id, m.data, CASE WHEN m.raw IS NULL THEN NULL ELSE jsonb_build_array(m.raw) END AS raw
+           FROM jsonb_to_recordset($1::text::jsonb) AS w(id text, cap int),
+           LATERAL (SELECT data, raw FROM messages WHERE conversation_id = w.id ORDER BY sent_at, id LIMIT w.cap OFFSET 0) AS m`,
+        [jsonParam(wanted)],
+      );
+      const ids = new Map<string, string[]>(wanted.map((w) => [w.id, []]));
+      for (const row of rows) {
+        if (row.raw) row.data.raw = row.raw[0];
+        state.loadMessage(row.data);
+        ids.get(row.conversation_id)?.push(row.data.id);
+      }
+      for (const { id, cap } of wanted) {
+        const list = ids.get(id) ?? [];
+        if (cap === null || list.length < cap) state.loadMessagesOf(id, list);
+      }
     },
     async messageByExternal(channel: string, externalId: string) {
       const message = await reader.findMessageByExternalId(channel, externalId);

@@ -1,4 +1,14 @@
-import { type Conversation, StoreConflictError, type StoreTransaction } from '@omnithread/core';
+import {
+  type Conversation,
+  decodeCursor,
+  encodeCursor,
+  type Message,
+  type Page,
+  type PageOptions,
+  pageLimit,
+  StoreConflictError,
+  type StoreTransaction,
+} from '@omnithread/core';
 import { normalized, textParam } from './encoding.js';
 import { sendWrites } from './flush.js';
 import { CONTACT_LOCK_PREFIX, lookups, prefetch } from './lookups.js';
@@ -19,6 +29,25 @@ function compareC(a: string, b: string): number {
 
 const byCreation = (x: Conversation, y: Conversation) =>
   compareC(x.createdAt, y.createdAt) || compareC(x.id, y.id);
+
+const bySending = (x: Message, y: Message) => compareC(x.sentAt, y.sentAt) || compareC(x.id, y.id);
+
+/** A page of messages in sending order, cut as the SQL keyset pages are (reads.ts). */
+function pageOf(sorted: Message[], options: PageOptions): Page<Message> {
+  const limit = pageLimit(options.limit);
+  let start = 0;
+  if (options.cursor) {
+    const after = decodeCursor(options.cursor);
+    start = sorted.findIndex((m) => (compareC(m.sentAt, after.sortKey) || compareC(m.id, after.id)) > 0);
+    if (start < 0) start = sorted.length;
+  }
+  const items = sorted.slice(start, start + limit);
+  const page: Page<Message> = { items };
+  const last = items[items.length - 1];
+  if (last !== undefined && start + limit < sorted.length)
+    page.nextCursor = encodeCursor(last.sentAt, last.id);
+  return page;
+}
 
 function duplicate(table: string, id: string): StoreConflictError {
   return new StoreConflictError(`store conflict (unique violation): ${table} ${id} already exists`);
@@ -126,9 +155,15 @@ export function createTransaction(runner: QueryRunner): {
       if (state.messageByExternal(c, e) === undefined) await load.messageByExternal(c, e);
       return state.messageByExternal(c, e) ?? undefined;
     },
-    async listMessages(conversationId, options) {
-      await flush();
-      return reader.listMessages(conversationId, options);
+    async listMessages(conversationId, options = {}) {
+      const key = textParam(conversationId);
+      if (!state.messagesOf.has(key)) await load.messagesOf(key);
+      const messages: Message[] = [];
+      for (const id of state.messagesOf.get(key) ?? []) {
+        const m = state.messages.get(id);
+        if (m && m.conversationId === key) messages.push(m);
+      }
+      return pageOf(messages.sort(bySending), options);
     },
     async searchMessages(query, options) {
       await flush();

@@ -37,6 +37,8 @@ export class TransactionState {
   readonly messages = new Map<string, Message | null>();
   /** External key (channel, external id) → message id. */
   readonly messageIds = new Map<string, string | null>();
+  /** Conversation id → ids of all its messages, each in `messages`; only for conversations whose list is known. */
+  readonly messagesOf = new Map<string, Set<string>>();
   readonly pending = new Map<string, PendingState>();
   readonly rejected: RejectedPayload[] = [];
   /** Contacts inserted by this transaction: nobody else can know their ids before it commits. */
@@ -95,8 +97,19 @@ export class TransactionState {
   loadMessage(message: Message): void {
     if (this.dirtyMessages.has(message.id)) return;
     this.messages.set(message.id, message);
+    this.messagesOf.get(message.conversationId)?.add(message.id);
     const key = externalKey(message.channel, message.external.id);
     if (!this.dirtyMessageKeys.has(key)) this.messageIds.set(key, message.id);
+  }
+
+  /** A conversation's messages as stored, corrected by the messages this transaction wrote. */
+  loadMessagesOf(conversationId: string, storedIds: Iterable<string>): void {
+    const ids = new Set<string>();
+    for (const id of storedIds) if (!this.dirtyMessages.has(id)) ids.add(id);
+    for (const id of this.dirtyMessages.keys()) {
+      if (this.messages.get(id)?.conversationId === conversationId) ids.add(id);
+    }
+    this.messagesOf.set(conversationId, ids);
   }
 
   loadMessageAbsent(channel: string, externalId: string): void {
@@ -156,6 +169,10 @@ export class TransactionState {
     const before = this.conversations.get(conversation.id);
     this.conversations.set(conversation.id, conversation);
     this.mark(this.dirtyConversations, conversation.id, kind);
+    if (kind === 'insert' && !this.messagesOf.has(conversation.id)) {
+      // A new conversation holds only what this transaction put in it.
+      this.loadMessagesOf(conversation.id, []);
+    }
     // Keep the known lists of conversations per contact exact: joined or left.
     const touched = before ? [...before.contactIds, ...conversation.contactIds] : this.conversationsOf.keys();
     for (const contactId of touched) {
@@ -180,6 +197,9 @@ export class TransactionState {
         this.dirtyMessageKeys.add(old);
       }
     }
+    if (before && before.conversationId !== message.conversationId)
+      this.messagesOf.get(before.conversationId)?.delete(message.id);
+    this.messagesOf.get(message.conversationId)?.add(message.id);
     const key = externalKey(message.channel, message.external.id);
     this.messages.set(message.id, message);
     this.messageIds.set(key, message.id);
@@ -235,6 +255,7 @@ export class TransactionState {
     if (what.messages) {
       this.messages.clear();
       this.messageIds.clear();
+      this.messagesOf.clear();
     }
     if (what.conversations) {
       this.conversations.clear();
