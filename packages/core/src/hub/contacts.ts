@@ -53,7 +53,7 @@ export async function mergeContactsInTx(
   if (a.id === b.id) return a;
   await tx.lock([`contact:${a.id}`, `contact:${b.id}`].sort());
   const [survivor, merged] = olderOf(a, b);
-  const now = engine.now().toISOString();
+  const now = engine.nowIso();
   let result: Contact = { ...survivor, updatedAt: now };
   for (const i of merged.identities) {
     result = withIdentity(result, i, i.trust, i.addedAt, i.displayName);
@@ -100,7 +100,7 @@ export async function linkIdentityInTx(
   await tx.lock([key]);
   let contact = await liveContact(tx, contactId);
   if (!contact) throw new Error(`contact ${contactId} not found`);
-  const at = engine.now().toISOString();
+  const at = engine.nowIso();
   if (!trusted(trust)) {
     contact = withClaim(contact, identity, at, evidence);
     await tx.updateContact(contact);
@@ -181,7 +181,7 @@ export async function resolveSenderInTx(
         consent: {},
         attributes: {},
         createdAt: sender.at,
-        updatedAt: engine.now().toISOString(),
+        updatedAt: engine.nowIso(),
       };
       if (sender.name) contact.name = sender.name;
       await tx.insertContact(contact);
@@ -196,7 +196,7 @@ export async function resolveSenderInTx(
   for (const claim of claims) updated = withClaim(updated, claim.identity, sender.at, claim.evidence);
   // Write only what changed: a known customer writing again costs no contact write.
   if (updated !== contact)
-    await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.now().toISOString()) });
+    await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.nowIso()) });
   if (owners.get(key) !== updated.id) await tx.claimIdentityKeys(updated.id, [key]);
 
   for (const link of trustedLinks) {

@@ -12,7 +12,22 @@ const anyValue = fc.oneof(
   fc.string(),
   fc.double(),
   fc.integer({ min: -3, max: 3 }),
-  fc.constantFrom(undefined, null, '', 'customer', 'nobody', -1, 0, 0.5, 1, 1.5, '2026-03-02T09:00:00Z', '2026-02-30T09:00:00Z', [], {}),
+  fc.constantFrom(
+    undefined,
+    null,
+    '',
+    'customer',
+    'nobody',
+    -1,
+    0,
+    0.5,
+    1,
+    1.5,
+    '2026-03-02T09:00:00Z',
+    '2026-02-30T09:00:00Z',
+    [],
+    {},
+  ),
 );
 
 /** What zod makes of an event, or undefined when zod refuses it. */
@@ -129,7 +144,9 @@ describe('validateCommonEvent', () => {
       )
       .map(([base, replacements, deleteInstead]) => {
         const key = base === full ? 'message' : 'status';
-        const inner: Record<string, unknown> = { ...(base as unknown as Record<string, Record<string, unknown>>)[key] };
+        const inner: Record<string, unknown> = {
+          ...(base as unknown as Record<string, Record<string, unknown>>)[key],
+        };
         for (const [field, value] of replacements) {
           if (deleteInstead) delete inner[field];
           else inner[field] = value;

@@ -215,10 +215,21 @@ export function createHub(options: HubOptions): Hub {
     }
     return policy;
   };
+  let lastMs = Number.NaN;
+  let lastIso = '';
   const engine: Engine = {
     identity: options.identity ?? {},
     rules: options.rules ?? defaultRules(),
     now: clock,
+    nowIso() {
+      const now = clock();
+      const ms = now.getTime();
+      if (ms !== lastMs) {
+        lastIso = now.toISOString();
+        lastMs = ms;
+      }
+      return lastIso;
+    },
     newId: makeId,
     // Public messages (an X mention) carry their own thread ids, like email.
     policy: (channel, message) => {

@@ -9,7 +9,7 @@ import type { StoreTransaction } from '../store/contract.js';
 import { applyMessageEvent, eventTarget, type MessageEvent } from './apply.js';
 import { linkIdentityInTx, resolveSenderInTx } from './contacts.js';
 import { addMessageToConversation, mergeConversationsInTx, newConversationFor } from './conversations.js';
-import { type Engine, liveContact, liveConversation, type PendingEmit } from './engine.js';
+import { type Engine, liveContact, liveConversation, type PendingEmit, withKeys } from './engine.js';
 import { customerOf, type PreparedEvent } from './prepare.js';
 
 /** What `hub.ingest` tells about one event. */
@@ -111,7 +111,7 @@ async function ingestMessage(
 
   const placement = await decidePlacement(tx, engine, m, contact, resolution);
   const messageId = engine.newId('msg');
-  const facts = { ...m, id: messageId };
+  const facts = withKeys(m, { id: messageId });
   let conversation: Conversation;
   let createdConversation = false;
   if (placement.decision.kind === 'new') {
@@ -126,7 +126,7 @@ async function ingestMessage(
     }
   }
 
-  const receivedAt = m.receivedAt ?? engine.now().toISOString();
+  const receivedAt = m.receivedAt ?? engine.nowIso();
   let message: Message = {
     id: messageId,
     conversationId: conversation.id,
@@ -165,7 +165,7 @@ async function ingestMessage(
   ] as const) {
     if (m[field] !== undefined) (message as Record<string, unknown>)[field] = m[field];
   }
-  if (m.fromName) message.metadata = { ...message.metadata, fromName: m.fromName };
+  if (m.fromName) message.metadata = withKeys(message.metadata, { fromName: m.fromName });
   message = await applyPendingEvents(tx, message);
   if (!(await tx.insertMessage(message))) {
     // Only possible when a store does not lock: let the hub retry and take the dedup path.
@@ -197,7 +197,7 @@ async function ingestMessageEvent(
   await tx.lock(lockKeys);
   const stored = await tx.findMessageByExternalId(channel, externalId);
   if (!stored) {
-    await tx.addPendingEvent({ channel, externalId, event, receivedAt: engine.now().toISOString() });
+    await tx.addPendingEvent({ channel, externalId, event, receivedAt: engine.nowIso() });
     return { type: event.type, applied: false };
   }
   const updated = applyMessageEvent(stored, event);
@@ -269,7 +269,7 @@ export async function ingestPrepared(
         updated = {
           ...contact,
           consent: { ...contact.consent, [event.channel]: entry },
-          updatedAt: engine.now().toISOString(),
+          updatedAt: engine.nowIso(),
         };
         await tx.updateContact(updated);
       }

@@ -266,7 +266,7 @@ export async function sendReply(
         ...message.statusHistory,
         {
           status: 'failed',
-          at: engine.now().toISOString(),
+          at: engine.nowIso(),
           error: { message: error instanceof Error ? error.message : String(error) },
         },
       ],
@@ -277,7 +277,7 @@ export async function sendReply(
       if (isOptedOutError(error)) {
         const current = await liveContact(tx, contact.id);
         if (current && !current.consent[channel]?.optedOut) {
-          const at = engine.now().toISOString();
+          const at = engine.nowIso();
           const updated = {
             ...current,
             consent: {

@@ -16,19 +16,25 @@ export type { CountryCode } from 'libphonenumber-js';
 export function normalizePhone(input: string, defaultRegion?: CountryCode): string {
   if (typeof input !== 'string')
     throw new ValidationError('A phone number must be a string', { path: 'phone' });
-  const cacheKey = `${defaultRegion ?? ''}|${input}`;
-  const cached = cache.get(cacheKey);
+  // One map a default region, so a lookup needs no concatenated key.
+  const region = defaultRegion ?? '';
+  let cache = caches.get(region);
+  if (cache === undefined) {
+    cache = new Map();
+    caches.set(region, cache);
+  }
+  const cached = cache.get(input);
   if (cached !== undefined) return cached;
   const e164 = parsePhone(input, defaultRegion);
   if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
-  cache.set(cacheKey, e164);
+  cache.set(input, e164);
   return e164;
 }
 
 // Parsing a number is the costliest step of an ingest, and the same customers write again and
 // again: remember recent results (bounded, oldest evicted first). Failures are not cached.
 const CACHE_LIMIT = 10_000;
-const cache = new Map<string, string>();
+const caches = new Map<string, Map<string, string>>();
 
 function parsePhone(input: string, defaultRegion?: CountryCode): string {
   const text = input.trim().replace(/^tel:/i, '');
