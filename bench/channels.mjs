@@ -112,6 +112,24 @@ function transcriptCase() {
   };
 }
 
+function deepgramCase() {
+  // A Deepgram callback (what its webhook POSTs): JSON, so the floor is JSON.parse as for the others.
+  const template = readFileSync(new URL('voice/deepgram-captions/dg_utterances.json', shared), 'utf8');
+  const requestId = JSON.parse(template).metadata.request_id;
+  return {
+    channel: 'Call transcript (Deepgram JSON)',
+    payload: (i) => template.replace(requestId, `${requestId.slice(0, -8)}${String(i).padStart(8, '0')}`),
+    floor: (text) => JSON.parse(text),
+    parse: (text) =>
+      parseTranscript(JSON.parse(text), {
+        format: 'deepgram',
+        from: '+14155550100',
+        to: '+18005550199',
+        speakers: { 0: 'agent', 1: 'customer' },
+      }),
+  };
+}
+
 /** Measures one channel; payloads are pre-built so string building is not measured. */
 async function benchChannel(c) {
   const payloads = Array.from({ length: 2000 }, (_, i) =>
@@ -150,7 +168,8 @@ async function benchChannel(c) {
 
 export async function benchChannels() {
   const out = [];
-  for (const c of [smsCase(), whatsappCase(), xCase(), transcriptCase()]) out.push(await benchChannel(c));
+  for (const c of [smsCase(), whatsappCase(), xCase(), deepgramCase(), transcriptCase()])
+    out.push(await benchChannel(c));
   return out;
 }
 
