@@ -104,7 +104,8 @@ try {
             ? 'target ≥ 2,000 met'
             : 'target ≥ 2,000 missed'
           : '';
-      const mode = r.mode === 'batched' ? `hub.ingestMany, batches of ${r.batchSize}` : 'hub.ingest, one by one';
+      const mode =
+        r.mode === 'batched' ? `hub.ingestMany, batches of ${r.batchSize}` : 'hub.ingest, one by one';
       rows.push([
         `store ${r.store}`,
         `${r.writers} writer${r.writers === 1 ? '' : 's'}, ${mode}`,
