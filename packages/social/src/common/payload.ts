@@ -29,10 +29,60 @@ export function need(value: unknown, raw: unknown, path: string): string {
   return s;
 }
 
+/** The plain JSON a JSON round trip gives; primitives (the usual metadata) without the round trip. */
+export function plainJson(value: unknown): JsonValue {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // JSON writes -0 as 0 and non-finite numbers as null.
+      return Number.isFinite(value) ? (value === 0 ? 0 : value) : null;
+    default:
+      return value === null ? null : (JSON.parse(JSON.stringify(value)) as JsonValue);
+  }
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** Copies only defined fields, as plain JSON (the model refuses `undefined` inside metadata). */
+export function clean(record: Record<string, unknown>): { [key: string]: JsonValue } {
+  const out: { [key: string]: JsonValue } = {};
+  for (const k of Object.keys(record)) {
+    const v = record[k];
+    if (v !== undefined) out[k] = plainJson(v);
+  }
+  return out;
+}
+
+const DAY_MS = 86_400_000;
+// Year 10000: from there toISOString writes six-digit years; such times go through Date as they are.
+const YEAR_10000_MS = 253_402_300_800_000;
+const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+// The `YYYY-MM-DDT` of the last day seen: events of one payload share their day, so Date formats the
+// date once per day and string math the time of day.
+let lastDay = Number.NaN;
+let lastDayPrefix = '';
+
+/** `new Date(ms).toISOString()` for 0 < ms < year 10000, without a Date per call. */
+function isoOfMs(ms: number): string {
+  const whole = Math.floor(ms);
+  const day = Math.floor(whole / DAY_MS);
+  if (day !== lastDay) {
+    lastDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    lastDay = day;
+  }
+  const t = whole - day * DAY_MS;
+  const seconds = Math.floor(t / 1000);
+  return `${lastDayPrefix}${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${pad3(t % 1000)}Z`;
+}
+
 /** Milliseconds since the epoch (number or numeric string) to ISO 8601; undefined when not a time. */
 export function msToIso(value: unknown): string | undefined {
   const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return undefined;
+  if (ms < YEAR_10000_MS) return isoOfMs(ms);
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }

@@ -1,5 +1,5 @@
 import type { Attachment, Identity, InboundEvent } from '@omnithread/core';
-import { isRecord, type Json, msToIso, need, parseError, str } from '../common/payload.js';
+import { clean, isRecord, type Json, msToIso, need, parseError, str } from '../common/payload.js';
 
 /**
  * Parses Meta Graph messaging webhooks (Messenger `object: "page"` and Instagram `object: "instagram"`)
@@ -20,16 +20,6 @@ export const CHANNEL_OF_OBJECT: Record<MetaObject, MetaChannel> = {
 export interface MetaParseOptions {
   /** The `object` the payload must carry; when omitted both `page` and `instagram` are accepted. */
   object?: MetaObject;
-}
-
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-
-/** Copies only defined, JSON-safe fields (the model refuses `undefined` inside metadata). */
-function clean(record: Record<string, unknown>): { [key: string]: JsonValue } {
-  const out: { [key: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(record))
-    if (v !== undefined) out[k] = JSON.parse(JSON.stringify(v)) as JsonValue;
-  return out;
 }
 
 const CONTENT_TYPES: Record<string, string> = {

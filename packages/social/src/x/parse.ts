@@ -1,5 +1,6 @@
 import type { Attachment, InboundEvent, InboundMessage } from '@omnithread/core';
 import {
+  clean,
   compareNumericIds,
   dateToIso,
   isRecord,
@@ -22,14 +23,6 @@ import {
  */
 
 export const X_CHANNEL = 'x';
-
-type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-function clean(record: Record<string, unknown>): { [key: string]: JsonValue } {
-  const out: { [key: string]: JsonValue } = {};
-  for (const [k, v] of Object.entries(record))
-    if (v !== undefined) out[k] = JSON.parse(JSON.stringify(v)) as JsonValue;
-  return out;
-}
 
 const x = (value: string) => ({ kind: 'x', value });
 
@@ -67,7 +60,20 @@ interface Who {
 
 function displayOf(who: Who, id: string): { fromName?: string; handle?: string } {
   const u = who.users.get(id);
-  return { ...(u?.name ? { fromName: u.name } : {}), ...(u?.handle ? { handle: u.handle } : {}) };
+  const out: { fromName?: string; handle?: string } = {};
+  if (u?.name) out.fromName = u.name;
+  if (u?.handle) out.handle = u.handle;
+  return out;
+}
+
+/** Name and handle of a v1.1 user object, when present. */
+function userInfo(u: Json): UserInfo {
+  const info: UserInfo = {};
+  const name = str(u.name);
+  if (name) info.name = name;
+  const handle = str(u.screen_name);
+  if (handle) info.handle = handle;
+  return info;
 }
 
 interface DmFacts {
@@ -156,10 +162,7 @@ function v1Users(users: unknown): Map<string, UserInfo> {
   if (!isRecord(users)) return map;
   for (const [id, u] of Object.entries(users)) {
     if (!isRecord(u)) continue;
-    map.set(str(u.id_str) ?? str(u.id) ?? id, {
-      ...(str(u.name) ? { name: str(u.name)! } : {}),
-      ...(str(u.screen_name) ? { handle: str(u.screen_name)! } : {}),
-    });
+    map.set(str(u.id_str) ?? str(u.id) ?? id, userInfo(u));
   }
   return map;
 }
@@ -169,11 +172,7 @@ function v1Tweet(tweet: unknown, who: Who, raw: unknown, path: string): InboundE
   const id = need(tweet.id_str ?? tweet.id, raw, `${path}.id_str`);
   const user = isRecord(tweet.user) ? tweet.user : undefined;
   const authorId = need(user?.id_str ?? user?.id, raw, `${path}.user.id_str`);
-  if (user)
-    who.users.set(authorId, {
-      ...(str(user.name) ? { name: str(user.name)! } : {}),
-      ...(str(user.screen_name) ? { handle: str(user.screen_name)! } : {}),
-    });
+  if (user) who.users.set(authorId, userInfo(user));
   const at = msToIso(tweet.timestamp_ms) ?? dateToIso(tweet.created_at);
   if (!at) throw parseError('a Tweet needs created_at or timestamp_ms', raw, `${path}.created_at`);
   if (isRecord(tweet.retweeted_status))
@@ -252,6 +251,15 @@ function v1DirectMessage(event: unknown, who: Who, raw: unknown, path: string): 
   );
 }
 
+const HANDLED_EVENTS = new Set([
+  'direct_message_events',
+  'tweet_create_events',
+  'tweet_delete_events',
+  'favorite_events',
+  'direct_message_mark_read_events',
+]);
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
 /** Parses an Account Activity API webhook body. */
 export function parseAccountActivity(payload: Json): InboundEvent[] {
   const brandId = need(payload.for_user_id, payload, 'for_user_id');
@@ -322,21 +330,14 @@ export function parseAccountActivity(payload: Json): InboundEvent[] {
         status: { channel: X_CHANNEL, externalId: last, status: 'read', at, raw: r },
       });
   });
-  const handled = new Set([
-    'direct_message_events',
-    'tweet_create_events',
-    'tweet_delete_events',
-    'favorite_events',
-    'direct_message_mark_read_events',
-  ]);
   for (const key of Object.keys(payload)) {
-    if (!key.endsWith('_events') || handled.has(key)) continue;
+    if (!key.endsWith('_events') || HANDLED_EVENTS.has(key)) continue;
     // Typing indicators, follows, blocks…: not messages; surfaced, not stored.
     events.push({
       type: 'notice',
       channel: X_CHANNEL,
       name: `x.${key}`,
-      at: new Date(0).toISOString(),
+      at: EPOCH,
       raw: payload[key],
     });
   }
@@ -345,7 +346,7 @@ export function parseAccountActivity(payload: Json): InboundEvent[] {
       type: 'notice',
       channel: X_CHANNEL,
       name: 'x.account-activity',
-      at: new Date(0).toISOString(),
+      at: EPOCH,
       raw: payload,
     });
   return events;
