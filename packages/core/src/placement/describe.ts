@@ -1,4 +1,5 @@
 /** Words for reasons an agent reads: "2 h", "3 days", "Message-ID <a@b>". */
+import { msOf } from './time.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -14,7 +15,7 @@ export function describeDuration(ms: number): string {
 
 /** "2 h ago", or "2 h later" for a conversation whose activity is after the message (out-of-order delivery). */
 export function describeAgo(fromIso: string, toIso: string): string {
-  const ms = Date.parse(toIso) - Date.parse(fromIso);
+  const ms = msOf(toIso) - msOf(fromIso);
   return ms >= 0 ? `${describeDuration(ms)} ago` : `${describeDuration(ms)} later`;
 }
 

@@ -1,5 +1,6 @@
 import type { Conversation } from '../model/conversation.js';
 import { describeAgo, describeDuration, describeThreadKey } from './describe.js';
+import { msOf } from './time.js';
 import type { PlacementContext, PlacementDecision, PlacementRule } from './types.js';
 
 const HOUR = 3_600_000;
@@ -77,7 +78,7 @@ export function sameChannelSession(options: SameChannelSessionOptions = {}): Pla
       const policy = context.policy(message.channel, message);
       if (policy.threaded || message.trust === 'unverified') return undefined;
       const windowMs = options.windows?.[message.channel] ?? policy.sessionWindowMs;
-      const sentAt = Date.parse(message.sentAt);
+      const sentAt = msOf(message.sentAt);
       const candidates = (
         await context.store.listConversationsOfContacts([context.contact.id], {
           statuses: ['open', 'pending'],
@@ -87,10 +88,7 @@ export function sameChannelSession(options: SameChannelSessionOptions = {}): Pla
           const activity = c.channelActivity[message.channel];
           if (!activity) return false;
           if (message.endpoint && activity.endpoint && message.endpoint !== activity.endpoint) return false;
-          return (
-            sentAt - Date.parse(activity.lastMessageAt) <= windowMs &&
-            Date.parse(c.createdAt) - sentAt <= windowMs
-          );
+          return sentAt - msOf(activity.lastMessageAt) <= windowMs && msOf(c.createdAt) - sentAt <= windowMs;
         })
         .sort(recentFirst);
       const target = candidates[0];
@@ -131,7 +129,7 @@ export function crossChannelContinuation(options: CrossChannelContinuationOption
     async place(context) {
       const { message } = context;
       if (message.trust === 'unverified') return undefined;
-      const sentAt = Date.parse(message.sentAt);
+      const sentAt = msOf(message.sentAt);
       const candidates = (
         await context.store.listConversationsOfContacts([context.contact.id], {
           statuses: ['open', 'pending'],
@@ -141,7 +139,7 @@ export function crossChannelContinuation(options: CrossChannelContinuationOption
           (c) =>
             c.lastChannel !== undefined &&
             (c.lastChannel !== message.channel || goesPublic(c, message)) &&
-            Math.abs(sentAt - Date.parse(c.lastMessageAt)) <= windowMs,
+            Math.abs(sentAt - msOf(c.lastMessageAt)) <= windowMs,
         )
         .sort(recentFirst);
       const target = candidates[0];
