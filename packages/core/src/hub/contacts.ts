@@ -117,7 +117,8 @@ export async function linkIdentityInTx(
   if (updated !== contact) {
     await tx.updateContact({ ...updated, updatedAt: at });
   }
-  await tx.claimIdentityKeys(updated.id, [key]);
+  // A key this contact already owns needs no write (every WhatsApp message repeats its BSUID link).
+  if (owner !== updated.id) await tx.claimIdentityKeys(updated.id, [key]);
   return updated;
 }
 
