@@ -23,6 +23,27 @@ export interface TwilioWebhookEnvelope {
   receivedAt: string;
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the separator expected at each position (0 for a digit).
+const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
+
+/** Whether `value` is already what `toISOString` writes for it (Date.parse rolls 02-30 over, so check the day). */
+export function isCanonicalIso(value: string): boolean {
+  if (value.length !== 24) return false;
+  for (let i = 0; i < 24; i++) {
+    const c = value.charCodeAt(i);
+    const expected = ISO_SHAPE.charCodeAt(i);
+    if (expected === 48 ? c < 48 || c > 57 : c !== expected) return false;
+  }
+  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
+  const year = two(0) * 100 + two(2);
+  const month = two(5);
+  const day = two(8);
+  if (month < 1 || month > 12 || day < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
+}
+
 const SID = /^[A-Z]{2}[0-9a-zA-Z]{16,64}$/;
 const MEDIA_SID = /\/Media\/(ME[0-9a-fA-F]{32})\b/;
 
@@ -30,8 +51,54 @@ function fail(message: string, raw: unknown, path?: string): never {
   throw new WebhookParseError(message, path === undefined ? { raw } : { raw, path });
 }
 
+// Printable ASCII: what Twilio sends (everything else percent-encoded).
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** One form-encoded name or value: `+` is a space, then percent-decoding; undefined when malformed. */
+function decodeComponent(text: string): string | undefined {
+  const spaced = text.includes('+') ? text.replace(/\+/g, ' ') : text;
+  if (!spaced.includes('%')) return spaced;
+  try {
+    return decodeURIComponent(spaced);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `Object.fromEntries(new URLSearchParams(text))`, read by hand for the usual printable-ASCII body
+ * with well-formed escapes (where the two agree exactly); anything else (a leading `?`, other
+ * characters, malformed escapes, a `__proto__` name) goes through URLSearchParams itself.
+ */
+export function decodeForm(text: string): TwilioParams {
+  const slow = () => Object.fromEntries(new URLSearchParams(text));
+  if (text.charCodeAt(0) === 63 || !PRINTABLE_ASCII.test(text)) return slow();
+  const out: TwilioParams = {};
+  const length = text.length;
+  let start = 0;
+  let eq = -1;
+  while (start < length) {
+    let end = text.indexOf('&', start);
+    if (end === -1) end = length;
+    if (end > start) {
+      // The next `=` is looked up again only once passed, so many names without one stay linear.
+      if (eq !== length && eq < start) {
+        eq = text.indexOf('=', start);
+        if (eq === -1) eq = length;
+      }
+      const split = eq < end;
+      const name = decodeComponent(text.slice(start, split ? eq : end));
+      const value = split ? decodeComponent(text.slice(eq + 1, end)) : '';
+      if (name === undefined || value === undefined || name === '__proto__') return slow();
+      out[name] = value;
+    }
+    start = end + 1;
+  }
+  return out;
+}
+
 function paramsFrom(value: unknown, raw: unknown): TwilioParams {
-  if (typeof value === 'string') return Object.fromEntries(new URLSearchParams(value));
+  if (typeof value === 'string') return decodeForm(value);
   if (value instanceof URLSearchParams) {
     const out: TwilioParams = {};
     for (const [k, v] of value) if (!(k in out)) out[k] = v;
@@ -63,11 +130,12 @@ export function readPayload(raw: unknown): { params: TwilioParams; receivedAt: s
   ) {
     const envelope = raw as { params: unknown; receivedAt?: unknown };
     const receivedAt = typeof envelope.receivedAt === 'string' ? envelope.receivedAt : undefined;
-    if (receivedAt !== undefined && Number.isNaN(Date.parse(receivedAt)))
+    const canonical = receivedAt !== undefined && isCanonicalIso(receivedAt);
+    if (receivedAt !== undefined && !canonical && Number.isNaN(Date.parse(receivedAt)))
       fail('receivedAt is not a timestamp', raw, 'receivedAt');
     return {
       params: paramsFrom(envelope.params, raw),
-      receivedAt: receivedAt && new Date(receivedAt).toISOString(),
+      receivedAt: canonical ? receivedAt : receivedAt && new Date(receivedAt).toISOString(),
     };
   }
   return { params: paramsFrom(raw, raw), receivedAt: undefined };
@@ -78,13 +146,15 @@ const nonEmpty = (value: string | undefined): string | undefined =>
 
 /** Drops undefined and empty values so metadata stays plain JSON. */
 function compact(record: Record<string, JsonValue | undefined>): Record<string, JsonValue> | undefined {
-  const out: Record<string, JsonValue> = {};
-  for (const [k, v] of Object.entries(record)) {
+  let out: Record<string, JsonValue> | undefined;
+  for (const k of Object.keys(record)) {
+    const v = record[k];
     if (v === undefined || v === '') continue;
     if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+    out ??= {};
     out[k] = v;
   }
-  return Object.keys(out).length ? out : undefined;
+  return out;
 }
 
 function numberParam(value: string | undefined): number | undefined {
