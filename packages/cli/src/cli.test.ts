@@ -192,6 +192,18 @@ describe('omnithread import', () => {
     expect(second).toMatchObject({ files: 1, newMessages: 0, duplicates: 7, rejected: 0 });
     expect((await store.listConversations()).items).toHaveLength(2);
   });
+  it('imports in batches (hub.ingestMany) with the same outcome whatever the batch size', async () => {
+    const outcomes = [];
+    for (const batchSize of [1, 3, 100]) {
+      const store = memoryStore();
+      const summary = await importFiles([JOURNEY_PATH], { format: 'json', store, batchSize });
+      const conversations = (await store.listConversations()).items.map((c) => c.channels.join(','));
+      outcomes.push({ summary, conversations: conversations.sort() });
+    }
+    expect(outcomes[0]).toMatchObject({ summary: { newMessages: 7, duplicates: 0, rejected: 0 } });
+    expect(outcomes[1]).toEqual(outcomes[0]);
+    expect(outcomes[2]).toEqual(outcomes[0]);
+  });
   it('imports into an embedded PostgreSQL directory: a second run adds nothing, threads reads it back', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'omnithread-cli-store-')), 'store');
     const first = capture();

@@ -1,6 +1,13 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHub, type Importer, isValidationError, type Store } from '@omnithread/core';
+import {
+  createHub,
+  type Hub,
+  type Importer,
+  type InboundEvent,
+  isValidationError,
+  type Store,
+} from '@omnithread/core';
 import { importerFor, loadImporters } from '../formats.js';
 import { createProgress } from '../progress.js';
 
@@ -34,6 +41,26 @@ export interface ImportOptions {
   /** Draw a progress bar on stderr. */
   progress?: boolean;
   defaultRegion?: string;
+  /** Events a transaction (`hub.ingestMany`); default 100. */
+  batchSize?: number;
+}
+
+const DEFAULT_BATCH_SIZE = 100;
+
+/** Ingests a batch and counts each outcome; events the model refuses are kept as rejected. */
+async function ingestBatch(hub: Hub, format: string, batch: InboundEvent[], summary: ImportSummary) {
+  const outcomes = await hub.ingestMany(batch, { batchSize: batch.length || 1 });
+  for (const [i, outcome] of outcomes.entries()) {
+    if (outcome.status === 'fulfilled') {
+      const result = outcome.value;
+      if (result.type === 'message') result.duplicate ? summary.duplicates++ : summary.newMessages++;
+      else summary.otherEvents++;
+    } else {
+      if (!isValidationError(outcome.reason)) throw outcome.reason;
+      summary.rejected++;
+      await hub.rejected.record(format, batch[i], outcome.reason);
+    }
+  }
 }
 
 /**
@@ -54,6 +81,7 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
     otherEvents: 0,
     rejected: 0,
   };
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const files = await expandPaths(paths);
   for (const file of files) {
     const importer = await importerFor(file, options.format, importers);
@@ -64,6 +92,8 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
       ...(options.from ? { from: options.from } : {}),
       ...(options.to ? { to: options.to } : {}),
     };
+    // Events go to the store in batches (one transaction each): an import is a backlog.
+    let batch: InboundEvent[] = [];
     for await (const item of importer.read(file, readOptions)) {
       if ('type' in item && item.type === 'rejected' && 'source' in item) {
         summary.rejected++;
@@ -71,16 +101,13 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
         continue;
       }
       summary.events++;
-      try {
-        const result = await hub.ingest(item as Parameters<typeof hub.ingest>[0]);
-        if (result.type === 'message') result.duplicate ? summary.duplicates++ : summary.newMessages++;
-        else summary.otherEvents++;
-      } catch (error) {
-        if (!isValidationError(error)) throw error;
-        summary.rejected++;
-        await hub.rejected.record(importer.format, item, error);
+      batch.push(item as InboundEvent);
+      if (batch.length >= batchSize) {
+        await ingestBatch(hub, importer.format, batch, summary);
+        batch = [];
       }
     }
+    await ingestBatch(hub, importer.format, batch, summary);
     bar.done();
   }
   return summary;
