@@ -117,7 +117,9 @@ export function eachBlock(text: string, visit: (lines: string[]) => void): void 
     if (end === -1) end = length;
     if (end > start) {
       let line = text.slice(start, text.charCodeAt(end - 1) === 13 ? end - 1 : end);
-      if (line.length > 0 && line.trim() === '') line = '';
+      // A line starting with a visible ASCII character is not blank: no trim needed.
+      const first = line.charCodeAt(0);
+      if (!(first > 32 && first < 127) && line.length > 0 && line.trim() === '') line = '';
       if (line.length > 0) current.push(line);
       else if (current.length > 0) {
         visit(current);

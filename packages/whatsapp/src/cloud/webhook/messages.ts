@@ -24,6 +24,12 @@ function timeOf(message: Obj, ctx: MessageContext, warnings: string[]): string {
   return ctx.fallbackAt();
 }
 
+/** Our number as the recipient of an inbound message, when it is a usable identity. */
+function businessTo(value: Obj): Identity[] {
+  const business = businessIdentity(value);
+  return business ? [business] : [];
+}
+
 /** The business side of an echo (a message we sent from the WhatsApp Business app). */
 function ourIdentity(value: Obj): Identity {
   return (
@@ -125,13 +131,13 @@ export function mapMessage(
     channel,
     direction: echo ? 'outbound' : 'inbound',
     from: echo ? ourIdentity(value) : sender.identity,
-    to: echo ? [sender.identity] : [businessIdentity(value)].filter((i): i is Identity => i !== undefined),
+    to: echo ? [sender.identity] : businessTo(value),
     sentAt: at,
     text: content.text,
     attachments: content.attachments,
     thread: { keys: [threadKey(id)], refs: replyTo ? [threadKey(replyTo)] : [] },
     external: { id },
-    warnings: [...warnings, ...content.warnings],
+    warnings: warnings.length === 0 ? content.warnings : [...warnings, ...content.warnings],
     metadata,
     trust: 'provider',
     links: sender.links,

@@ -61,7 +61,9 @@ export function resolveSender(
   if (parent && validIdentity('whatsapp-bsuid', parent)) metadata.parentUserId = parent;
   if (bsuid) metadata.userId = bsuid.value;
   const name = nonEmpty(profile?.name) ?? username;
-  return { identity: primary, links, ...(name ? { name } : {}), metadata };
+  const sender: CloudSender = { identity: primary, links, metadata };
+  if (name) sender.name = name;
+  return sender;
 }
 
 /** Our business number on this change, as an identity, when it is a usable one. */
