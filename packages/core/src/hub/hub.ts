@@ -151,6 +151,9 @@ function validateEvent(event: unknown): NormalizedInboundEvent {
   return parsed.data;
 }
 
+const fulfilled = <T>(value: T): PromiseSettledResult<T> => ({ status: 'fulfilled', value });
+const rejected = (reason: unknown): PromiseSettledResult<never> => ({ status: 'rejected', reason });
+
 function rawOf(event: unknown): unknown {
   if (typeof event !== 'object' || event === null) return event;
   const e = event as { message?: { raw?: unknown }; raw?: unknown };
@@ -380,17 +383,20 @@ export function createHub(options: HubOptions): Hub {
         }
         return errorResponse(error);
       }
-      for (const event of result.events) {
+      // A payload with several events (a WhatsApp envelope of statuses) is one batch: one transaction.
+      const outcomes: PromiseSettledResult<IngestResult>[] =
+        result.events.length === 1
+          ? [await ingest(result.events[0]!).then(fulfilled, rejected)]
+          : await ingestMany(result.events);
+      for (const [i, outcome] of outcomes.entries()) {
+        if (outcome.status === 'fulfilled') continue;
+        const error = outcome.reason;
+        // A store failure answers 500 so the provider retries; ingest is idempotent.
+        if (!(error instanceof ValidationError)) return errorResponse(error);
         try {
-          await ingest(event);
-        } catch (error) {
-          // A store failure answers 500 so the provider retries; ingest is idempotent.
-          if (!(error instanceof ValidationError)) return errorResponse(error);
-          try {
-            await recordRejected(adapter.channel, rawOf(event), error, headers);
-          } catch (storeError) {
-            return errorResponse(storeError);
-          }
+          await recordRejected(adapter.channel, rawOf(result.events[i]), error, headers);
+        } catch (storeError) {
+          return errorResponse(storeError);
         }
       }
       return result.response;

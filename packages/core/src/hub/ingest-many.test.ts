@@ -225,6 +225,47 @@ describe('hub.ingestMany', () => {
     expect(hint.identityKeys.some((k) => k.includes('ann@example.org'))).toBe(true);
   });
 
+  it('a webhook carrying several events ingests them in one transaction; an invalid one is kept as rejected', async () => {
+    const { store, calls } = spyingStore();
+    const events: unknown[] = [
+      msg('whatsapp', wa('+14155550100'), 1, 'first', { external: { id: 'wamid.1' } }),
+      { type: 'message', message: { channel: 'whatsapp', text: 'no sender', raw: { id: 'wamid.2' } } },
+      { type: 'status', status: { channel: 'whatsapp', externalId: 'wamid.1', status: 'read', at: at(2) } },
+    ];
+    const hub = createHub({
+      store,
+      adapters: [
+        {
+          channel: 'whatsapp',
+          capabilities: {
+            media: true,
+            templates: true,
+            reactions: true,
+            edits: false,
+            readReceipts: true,
+            threaded: false,
+            identityKinds: ['whatsapp'],
+          },
+          parse: () => events as InboundEvent[],
+          handle: async () => ({ events: events as InboundEvent[], response: new Response('ok') }),
+          send: async () => ({ externalId: 'x', status: 'sent' }),
+        },
+      ],
+    });
+    const response = await hub.handle(new Request('https://app.test/webhooks/whatsapp', { method: 'POST' }));
+    expect(response.status).toBe(200);
+    expect(calls.transactions).toBe(1);
+    const [conversation] = (await hub.conversations.list()).items;
+    const [message] = (await hub.conversations.messages(conversation!.id)).items;
+    expect(message).toMatchObject({ text: 'first', status: 'read' });
+    const [rejected] = (await hub.rejected.list()).items;
+    expect(rejected).toMatchObject({
+      channel: 'whatsapp',
+      raw: { id: 'wamid.2' },
+      error: { code: 'VALIDATION' },
+    });
+  });
+
   it('refuses a batch size that is not a positive integer up to 10,000', async () => {
     const hub = newHub();
     for (const batchSize of [0, -1, 1.5, 10_001, Number.NaN])
