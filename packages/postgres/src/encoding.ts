@@ -55,30 +55,31 @@ export function searchQuery(query: string): string | undefined {
   return words.map((w) => `'${w}'`).join(' & ');
 }
 
+/** Whether JSON would write `value` differently from what it is (U+0000, undefined, NaN, -0, toJSON…). */
+function changesInJson(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
+  if (typeof value !== 'object' || value === null) return typeof value !== 'boolean';
+  if (Array.isArray(value)) {
+    for (const item of value) if (item === undefined || changesInJson(item)) return true;
+    return false;
+  }
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return true;
+  for (const key in value) {
+    if (key.includes('\u0000')) return true;
+    const v = (value as Record<string, unknown>)[key];
+    if (v === undefined || changesInJson(v)) return true;
+  }
+  return false;
+}
+
 /**
- * A copy of a model record as the database gives it back: undefined fields dropped, U+0000 in any
- * string (or key) replaced as `jsonParam` and `textParam` replace it. A transaction keeps what it
- * wrote this way, so reading it back before COMMIT answers exactly what reading the row would.
+ * A model record as the database gives it back: JSON's view of it, with U+0000 replaced as
+ * `jsonParam` and `textParam` replace it. A transaction keeps what it wrote this way, so reading it
+ * back before COMMIT answers exactly what reading the row would. Plain JSON data (what the hub
+ * writes) is returned as it is, uncopied: the hub never changes an object once it handed it over.
  */
 export function normalized<T>(value: T): T {
-  if (typeof value === 'string') return textParam(value) as T;
-  // JSON has no NaN, Infinity or -0.
-  if (typeof value === 'number') return (Number.isFinite(value) ? value + 0 : null) as T;
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) {
-    const out = new Array(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = value[i];
-      // JSON writes undefined array items (and functions) as null.
-      out[i] = item === undefined ? null : normalized(item);
-    }
-    return out as T;
-  }
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(jsonParam(value));
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
-    const v = (value as Record<string, unknown>)[key];
-    if (v !== undefined && typeof v !== 'function') out[textParam(key)] = normalized(v);
-  }
-  return out as T;
+  return changesInJson(value) ? (JSON.parse(jsonParam(value)) as T) : value;
 }

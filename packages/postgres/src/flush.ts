@@ -1,5 +1,6 @@
 import type { Message } from '@omnithread/core';
 import { jsonParam, messageLexemes } from './encoding.js';
+import { textArray } from './reads.js';
 import { execute, type QueryRunner } from './runner.js';
 import type { TransactionState } from './tx-state.js';
 
@@ -31,13 +32,13 @@ export const WRITE_ALL = `WITH
     SELECT id, status, last_message_at, merged_into, data FROM conversation_rows WHERE upsert
     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_message_at = EXCLUDED.last_message_at,
       merged_into = EXCLUDED.merged_into, data = EXCLUDED.data),
-  members AS (SELECT DISTINCT r.id AS conversation_id, m.contact_id
-    FROM conversation_rows AS r, jsonb_array_elements_text(r.data -> 'contactIds') AS m(contact_id)),
-  members_lost AS (DELETE FROM conversation_contacts AS cc USING conversation_rows AS r
-    WHERE cc.conversation_id = r.id AND NOT EXISTS (
-      SELECT 1 FROM members AS m WHERE m.conversation_id = cc.conversation_id AND m.contact_id = cc.contact_id)),
   members_new AS (INSERT INTO conversation_contacts (contact_id, conversation_id)
-    SELECT contact_id, conversation_id FROM members ON CONFLICT DO NOTHING),
+    SELECT contact_id, conversation_id FROM jsonb_to_recordset($9::text::jsonb) AS x(contact_id text, conversation_id text)
+    ON CONFLICT DO NOTHING),
+  members_lost AS (DELETE FROM conversation_contacts WHERE ctid = ANY(ARRAY(
+    SELECT cc.ctid FROM jsonb_to_recordset($10::text::jsonb) AS x(contact_id text, conversation_id text),
+      LATERAL (SELECT ctid FROM conversation_contacts
+        WHERE contact_id = x.contact_id AND conversation_id = x.conversation_id OFFSET 0) AS cc))),
   threads AS (INSERT INTO thread_keys (key, conversation_id)
     SELECT key, conversation_id FROM jsonb_to_recordset($4::text::jsonb) AS x(key text, conversation_id text)
     ON CONFLICT (key) DO UPDATE SET conversation_id = EXCLUDED.conversation_id),
@@ -51,10 +52,10 @@ export const WRITE_ALL = `WITH
   messages_up AS (UPDATE messages AS m SET conversation_id = r.conversation_id, contact_id = r.contact_id,
       channel = r.channel, external_id = r.external_id, sent_at = r.sent_at, data = r.data, raw = r.raw -> 0,
       search = array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text(r.search)))
-    FROM message_rows AS r WHERE r.upsert AND m.id = r.id),
-  pending_gone AS (DELETE FROM pending_events AS p
-    USING jsonb_to_recordset($6::text::jsonb) AS x(channel text, external_id text)
-    WHERE p.channel = x.channel AND p.external_id = x.external_id),
+    FROM message_rows AS r WHERE m.id = ANY(ARRAY(SELECT id FROM message_rows WHERE upsert)) AND r.upsert AND m.id = r.id),
+  pending_gone AS (DELETE FROM pending_events WHERE ctid = ANY(ARRAY(
+    SELECT p.ctid FROM jsonb_to_recordset($6::text::jsonb) AS x(channel text, external_id text),
+      LATERAL (SELECT ctid FROM pending_events WHERE channel = x.channel AND external_id = x.external_id OFFSET 0) AS p))),
   pending_new AS (INSERT INTO pending_events (channel, external_id, received_at, event)
     SELECT channel, external_id, received_at, event
     FROM ROWS FROM (jsonb_to_recordset($7::text::jsonb) AS (channel text, external_id text, received_at text, event jsonb))
@@ -64,6 +65,11 @@ export const WRITE_ALL = `WITH
     SELECT id, channel, received_at, error, raw -> 0, headers FROM jsonb_to_recordset($8::text::jsonb)
       AS x(id text, channel text, received_at text, error jsonb, raw jsonb, headers jsonb))
 SELECT 1`;
+// Rows to update or delete are found by index lookups of exactly those rows, whatever the planner
+// believes of the tables' sizes (a plan cached while a table was small would otherwise hash-join a
+// scan of it, costing more with every row stored): messages by "id = ANY(ARRAY(…))", and rows of
+// conversation_contacts and pending_events (only ever inserted and deleted, never updated) by the
+// ctid of a LATERAL probe (OFFSET 0 keeps each probe an index lookup).
 
 const upsert = (kind: string) => kind !== 'insert';
 const box = (raw: unknown) => (raw === undefined ? null : [raw]);
@@ -126,12 +132,39 @@ export function writeParams(state: TransactionState): string[] {
     raw: [r.raw ?? null],
     headers: r.headers ?? null,
   }));
-  return [contacts, owners, conversations, threads, messages, gone, added, rejected].map(jsonParam);
+  // conversation_contacts mirrors each conversation's contact ids: send only the pairs that changed.
+  const joined: { contact_id: string; conversation_id: string }[] = [];
+  const left: { contact_id: string; conversation_id: string }[] = [];
+  for (const id of state.dirtyConversations.keys()) {
+    const now = new Set(state.conversations.get(id)?.contactIds ?? []);
+    const stored = new Set(state.storedMembers.get(id));
+    for (const contactId of now)
+      if (!stored.has(contactId)) joined.push({ contact_id: contactId, conversation_id: id });
+    for (const contactId of stored)
+      if (!now.has(contactId)) left.push({ contact_id: contactId, conversation_id: id });
+  }
+  return [contacts, owners, conversations, threads, messages, gone, added, rejected, joined, left].map(
+    jsonParam,
+  );
 }
 
 /** Sends what `state` has buffered (nothing when it has nothing), then counts it as stored. */
 export async function sendWrites(runner: QueryRunner, state: TransactionState): Promise<void> {
   if (!state.dirty) return;
+  // A conversation written without being read first: its stored contact ids decide what changes.
+  const unknown = [...state.dirtyConversations.keys()].filter((id) => !state.storedMembers.has(id));
+  if (unknown.length > 0) {
+    const rows = await runner.query<{ conversation_id: string; contact_id: string }>(
+      `SELECT conversation_id, contact_id FROM conversation_contacts WHERE conversation_id = ANY(${textArray('$1')})`,
+      [jsonParam(unknown)],
+    );
+    for (const id of unknown) state.storedMembers.set(id, []);
+    for (const r of rows)
+      state.storedMembers.set(r.conversation_id, [
+        ...state.storedMembers.get(r.conversation_id)!,
+        r.contact_id,
+      ]);
+  }
   const params = writeParams(state);
   state.sent();
   await execute(runner, WRITE_ALL, params);

@@ -32,6 +32,8 @@ export class TransactionState {
    * each id is in `conversations`. Only contacts whose full list is known have an entry.
    */
   readonly conversationsOf = new Map<string, Set<string>>();
+  /** Conversation id → its contact ids as stored (its rows in conversation_contacts), when known. */
+  readonly storedMembers = new Map<string, readonly string[]>();
   /** Thread key → owning conversation id. */
   readonly threads = new Map<string, string | null>();
   readonly messages = new Map<string, Message | null>();
@@ -77,7 +79,9 @@ export class TransactionState {
   }
 
   loadConversation(id: string, conversation: Conversation | undefined): void {
-    if (!this.dirtyConversations.has(id)) this.conversations.set(id, conversation ?? null);
+    if (this.dirtyConversations.has(id)) return;
+    this.conversations.set(id, conversation ?? null);
+    this.storedMembers.set(id, conversation?.contactIds ?? []);
   }
 
   /** A contact's live conversations as stored, corrected by the conversations this transaction wrote. */
@@ -169,9 +173,10 @@ export class TransactionState {
     const before = this.conversations.get(conversation.id);
     this.conversations.set(conversation.id, conversation);
     this.mark(this.dirtyConversations, conversation.id, kind);
-    if (kind === 'insert' && !this.messagesOf.has(conversation.id)) {
+    if (kind === 'insert') {
       // A new conversation holds only what this transaction put in it.
-      this.loadMessagesOf(conversation.id, []);
+      if (!this.messagesOf.has(conversation.id)) this.loadMessagesOf(conversation.id, []);
+      if (!this.storedMembers.has(conversation.id)) this.storedMembers.set(conversation.id, []);
     }
     // Keep the known lists of conversations per contact exact: joined or left.
     const touched = before ? [...before.contactIds, ...conversation.contactIds] : this.conversationsOf.keys();
@@ -231,6 +236,8 @@ export class TransactionState {
 
   /** After the writes were sent: they are now what the database holds for this transaction. */
   sent(): void {
+    for (const id of this.dirtyConversations.keys())
+      this.storedMembers.set(id, this.conversations.get(id)?.contactIds ?? []);
     for (const key of this.dirtyPending) {
       const state = this.pending.get(key);
       if (!state) continue;
@@ -260,6 +267,7 @@ export class TransactionState {
     if (what.conversations) {
       this.conversations.clear();
       this.conversationsOf.clear();
+      this.storedMembers.clear();
     }
   }
 }
