@@ -10,7 +10,7 @@ type MessageFacts = Pick<
 
 const threadKeysOf = (m: Pick<Message, 'thread'>) => [...m.thread.keys, ...m.thread.refs];
 
-function touchActivity(activity: ChannelActivity | undefined, m: MessageFacts): ChannelActivity {
+function touchActivity(activity: ChannelActivity | undefined, m: Omit<MessageFacts, 'id'>): ChannelActivity {
   const next: ChannelActivity = activity
     ? { ...activity, lastMessageAt: maxIso(activity.lastMessageAt, m.sentAt) }
     : { lastMessageAt: m.sentAt };
@@ -26,7 +26,11 @@ function union(a: readonly string[], b: readonly string[]): string[] {
 }
 
 /** A new conversation holding one message (the message's ids are filled in by the caller). */
-export function newConversationFor(engine: Engine, m: MessageFacts, contactIds: string[]): Conversation {
+export function newConversationFor(
+  engine: Engine,
+  m: Omit<MessageFacts, 'id'>,
+  contactIds: string[],
+): Conversation {
   const conversation: Conversation = {
     id: engine.newId('cv'),
     contactIds: [...new Set(contactIds)],

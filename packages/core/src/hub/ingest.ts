@@ -111,11 +111,10 @@ async function ingestMessage(
 
   const placement = await decidePlacement(tx, engine, m, contact, resolution);
   const messageId = engine.newId('msg');
-  const facts = withKeys(m, { id: messageId });
   let conversation: Conversation;
   let createdConversation = false;
   if (placement.decision.kind === 'new') {
-    conversation = newConversationFor(engine, facts, contactIds);
+    conversation = newConversationFor(engine, m, contactIds);
     await tx.insertConversation(conversation);
     await tx.claimThreadKeys(conversation.id, conversation.threadKeys);
     createdConversation = true;

@@ -72,7 +72,10 @@ function deeperThan(value: object, budget: number): boolean {
     return false;
   }
   const record = value as Record<string, unknown>;
-  for (const key of Object.keys(record)) {
+  // for…in walks the object's own keys without allocating an array (JSON data has no inherited
+  // enumerable keys; hasOwn keeps it so for anything else).
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
     const child = record[key];
     if (typeof child === 'object' && child !== null && deeperThan(child, budget - 1)) return true;
   }
