@@ -47,7 +47,9 @@ export function mapStatuses(
     const error = statusError(status.errors);
     events.push({
       type: 'status',
-      status: { channel, externalId: id, status: mapped, at, ...(error ? { error } : {}), raw: status },
+      status: error
+        ? { channel, externalId: id, status: mapped, at, error, raw: status }
+        : { channel, externalId: id, status: mapped, at, raw: status },
     });
   }
   return events;
