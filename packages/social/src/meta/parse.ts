@@ -1,4 +1,4 @@
-import type { Attachment, Identity, InboundEvent } from '@omnithread/core';
+import type { Attachment, Identity, InboundEvent, InboundMessage } from '@omnithread/core';
 import { clean, isRecord, type Json, msToIso, need, parseError, str } from '../common/payload.js';
 
 /**
@@ -140,26 +140,25 @@ function messageEvent(
   const text = str(message.text) ?? fallbackText.join('\n');
   const customer = identity(channel, echo ? recipient : sender);
   const business = identity(channel, echo ? sender : recipient);
-  return {
-    type: 'message',
-    message: {
-      channel,
-      direction: echo ? 'outbound' : 'inbound',
-      from: echo ? business : customer,
-      to: [echo ? customer : business],
-      endpoint: ctx.entryId,
-      sentAt: at,
-      text,
-      attachments,
-      ...(replyTo ? { replyTo } : {}),
-      thread: { keys: [`${channel}:${mid}`], refs },
-      external: { id: mid },
-      ...(echo ? { status: 'sent' as const } : {}),
-      warnings,
-      metadata: clean(metadata),
-      raw: rawOf(ctx, item),
-    },
+  // Built in the order the spreads used to give, without them (a spread costs about 1 µs on Node 20).
+  const out: Partial<InboundMessage> = {
+    channel,
+    direction: echo ? 'outbound' : 'inbound',
+    from: echo ? business : customer,
+    to: [echo ? customer : business],
+    endpoint: ctx.entryId,
+    sentAt: at,
+    text,
+    attachments,
   };
+  if (replyTo) out.replyTo = replyTo;
+  out.thread = { keys: [`${channel}:${mid}`], refs };
+  out.external = { id: mid };
+  if (echo) out.status = 'sent';
+  out.warnings = warnings;
+  out.metadata = clean(metadata);
+  out.raw = rawOf(ctx, item);
+  return { type: 'message', message: out as InboundMessage };
 }
 
 function itemEvents(item: unknown, ctx: ItemContext): InboundEvent[] {

@@ -105,7 +105,7 @@ function dmMessage(f: DmFacts, who: Who): InboundEvent {
     thread: { keys: [`x:dm:${f.conversationId}`], refs: f.refs },
     external: { id: f.id, threadId: f.conversationId },
     visibility: 'private',
-    metadata: clean({ ...f.metadata, handle: display.handle, kind: 'dm' }),
+    metadata: clean(Object.assign({}, f.metadata, { handle: display.handle, kind: 'dm' })),
     raw: f.raw,
   };
   if (!outbound && display.fromName) message.fromName = display.fromName;
@@ -144,7 +144,7 @@ function tweetMessage(t: TweetFacts, who: Who): InboundEvent {
     text: t.text,
     attachments: t.attachments,
     thread: { keys, refs: t.refs.filter((r) => !keys.includes(r)) },
-    external: { id: t.id, ...(t.conversationId ? { threadId: t.conversationId } : {}) },
+    external: t.conversationId ? { id: t.id, threadId: t.conversationId } : { id: t.id },
     visibility: 'public',
     metadata: clean({ handle: display.handle, kind: 'tweet' }),
     raw: t.raw,
@@ -190,21 +190,19 @@ function v1Tweet(tweet: unknown, who: Who, raw: unknown, path: string): InboundE
       : {};
   const media = Array.isArray(entities.media) ? entities.media.filter(isRecord) : [];
   const inReplyToUserId = str(tweet.in_reply_to_user_id_str);
-  return tweetMessage(
-    {
-      id,
-      authorId,
-      // v1.1 Tweets carry no conversation_id; a Tweet that answers nothing starts its own conversation.
-      ...(inReplyTo ? {} : { conversationId: id }),
-      ...(inReplyToUserId ? { inReplyToUserId } : {}),
-      at,
-      text,
-      refs,
-      attachments: media.map((m, i) => mediaAttachment(m, `${id}#${i}`)),
-      raw: tweet,
-    },
-    who,
-  );
+  const facts: TweetFacts = {
+    id,
+    authorId,
+    at,
+    text,
+    refs,
+    attachments: media.map((m, i) => mediaAttachment(m, `${id}#${i}`)),
+    raw: tweet,
+  };
+  // v1.1 Tweets carry no conversation_id; a Tweet that answers nothing starts its own conversation.
+  if (!inReplyTo) facts.conversationId = id;
+  if (inReplyToUserId) facts.inReplyToUserId = inReplyToUserId;
+  return tweetMessage(facts, who);
 }
 
 function v1DirectMessage(event: unknown, who: Who, raw: unknown, path: string): InboundEvent {
@@ -284,14 +282,11 @@ export function parseAccountActivity(payload: Json): InboundEvent[] {
     const at = msToIso(isRecord(d) ? d.timestamp_ms : undefined);
     if (!at) throw parseError('missing timestamp_ms', payload, `${path}.timestamp_ms`);
     const by = str(status?.user_id);
-    events.push({
-      type: 'delete',
-      channel: X_CHANNEL,
-      targetExternalId: target,
-      at,
-      ...(by ? { by: x(by) } : {}),
-      raw: d,
-    });
+    events.push(
+      by
+        ? { type: 'delete', channel: X_CHANNEL, targetExternalId: target, at, by: x(by), raw: d }
+        : { type: 'delete', channel: X_CHANNEL, targetExternalId: target, at, raw: d },
+    );
   });
   list('favorite_events').forEach((f, i) => {
     const path = `favorite_events[${i}]`;
@@ -361,10 +356,12 @@ function v2Includes(includes: unknown): { users: Map<string, UserInfo>; media: M
   if (Array.isArray(includes.users)) {
     for (const u of includes.users) {
       if (!isRecord(u) || !str(u.id)) continue;
-      users.set(str(u.id)!, {
-        ...(str(u.name) ? { name: str(u.name)! } : {}),
-        ...(str(u.username) ? { handle: str(u.username)! } : {}),
-      });
+      const info: UserInfo = {};
+      const name = str(u.name);
+      if (name) info.name = name;
+      const handle = str(u.username);
+      if (handle) info.handle = handle;
+      users.set(str(u.id)!, info);
     }
   }
   if (Array.isArray(includes.media))
@@ -466,20 +463,18 @@ function v2Tweet(
   const note = isRecord(tweet.note_tweet) ? str(tweet.note_tweet.text) : undefined;
   const conversationId = str(tweet.conversation_id);
   const inReplyToUserId = str(tweet.in_reply_to_user_id);
-  return tweetMessage(
-    {
-      id,
-      authorId,
-      ...(conversationId ? { conversationId } : {}),
-      ...(inReplyToUserId ? { inReplyToUserId } : {}),
-      at,
-      text: note ?? str(tweet.text) ?? '',
-      refs,
-      attachments: v2Media(tweet, media, id),
-      raw: tweet,
-    },
-    who,
-  );
+  const facts: TweetFacts = {
+    id,
+    authorId,
+    at,
+    text: note ?? str(tweet.text) ?? '',
+    refs,
+    attachments: v2Media(tweet, media, id),
+    raw: tweet,
+  };
+  if (conversationId) facts.conversationId = conversationId;
+  if (inReplyToUserId) facts.inReplyToUserId = inReplyToUserId;
+  return tweetMessage(facts, who);
 }
 
 const isDmEvent = (item: Json) => 'event_type' in item;
