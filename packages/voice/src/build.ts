@@ -11,6 +11,7 @@ import {
   type Transcript,
   type TranscriptTurn,
 } from '@omnithread/core';
+import { canonicalIso } from './formats/util.js';
 import { redactionEnabled, redactText } from './redact.js';
 import { assignRoles, speakerName } from './speakers.js';
 import type { ParsedCall, RawTurn, TranscriptOptions } from './types.js';
@@ -150,31 +151,13 @@ export function phoneIdentity(
   }
 }
 
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the separator expected at each position (0 for a digit).
-const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
-
-/** Whether `value` is already what `toISOString` writes for it (Date.parse rolls 02-30 over, so check the day). */
-function isCanonicalIso(value: string): boolean {
-  if (value.length !== 24) return false;
-  for (let i = 0; i < 24; i++) {
-    const c = value.charCodeAt(i);
-    const expected = ISO_SHAPE.charCodeAt(i);
-    if (expected === 48 ? c < 48 || c > 57 : c !== expected) return false;
-  }
-  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
-  if (month < 1 || month > 12 || day < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
-}
-
 /** A start time as ISO 8601 (UTC, milliseconds), or undefined when it is not a date. */
 export function toIso(value: string | Date | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string' && isCanonicalIso(value)) return value;
+  if (typeof value === 'string') {
+    const canonical = canonicalIso(value);
+    if (canonical !== undefined) return canonical;
+  }
   const ms = value instanceof Date ? value.getTime() : Date.parse(value);
   return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
 }

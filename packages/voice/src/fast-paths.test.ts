@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeTurns, toIso } from './build.js';
 import { parseTiming, timestampMs } from './formats/cues.js';
 import { parseTranscript } from './formats/index.js';
+import { isoDate } from './formats/util.js';
 
 // The hand-written fast paths of the parsers must give exactly what the general code gives.
 const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 300);
@@ -37,9 +38,11 @@ describe('toIso', () => {
         noInvalidDate: true,
       })
       .map((d) => d.toISOString());
+    const seconds = canonical.map((text) => `${text.slice(0, 19)}Z`);
     fc.assert(
-      fc.property(fc.oneof(canonical, valid, fc.string()), (value) => {
+      fc.property(fc.oneof(canonical, seconds, valid, fc.string()), (value) => {
         expect(toIso(value)).toBe(byDate(value));
+        expect(isoDate(value)).toBe(byDate(value));
       }),
       { seed: 7, numRuns },
     );
@@ -57,6 +60,8 @@ describe('toIso', () => {
       '2026-00-10T00:00:00.000Z',
       '2026-01-01T23:59:60.000Z',
       '2026-03-02T15:00:00Z',
+      '2026-02-30T15:00:00Z',
+      '2026-03-02T15:00:00.5Z',
     ])
       expect(toIso(v)).toBe(byDate(v));
     expect(toIso(new Date(0))).toBe('1970-01-01T00:00:00.000Z');

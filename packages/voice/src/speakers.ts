@@ -22,13 +22,22 @@ const ROLE_WORDS: Record<string, SpeakerRole> = {
  */
 export function roleFromWord(word: unknown): SpeakerRole | undefined {
   if (typeof word !== 'string') return undefined;
-  return ROLE_WORDS[
-    word
-      .trim()
-      .toLowerCase()
-      .replace(/[\s-]+/g, '_')
-  ];
+  // The few words formats use (`Customer`, `AGENT`) come again on every turn: remember them, bounded.
+  const known = ROLE_OF_WORD.get(word);
+  if (known !== undefined) return known ?? undefined;
+  const role =
+    ROLE_WORDS[
+      word
+        .trim()
+        .toLowerCase()
+        .replace(/[\s-]+/g, '_')
+    ];
+  if (ROLE_OF_WORD.size >= 256) ROLE_OF_WORD.delete(ROLE_OF_WORD.keys().next().value!);
+  ROLE_OF_WORD.set(word, role ?? null);
+  return role;
 }
+
+const ROLE_OF_WORD = new Map<string, SpeakerRole | null>();
 
 export interface RoleAssignment {
   roles: SpeakerRole[];

@@ -97,7 +97,7 @@ export function parseTwilioTranscript(value: unknown): ParsedCall {
     const url = str(media.media_url);
     if (url) parsed.recordingUrl = url;
     const mediaStart = isoDate(transcript.media_start_time);
-    const created = isoDate(transcript.date_created);
+    const created = mediaStart ? undefined : isoDate(transcript.date_created);
     if (mediaStart) parsed.startedAt = mediaStart;
     else if (created) {
       parsed.startedAt = created;
