@@ -57,10 +57,14 @@ export function parseTwilioTranscript(value: unknown): ParsedCall {
   const participants = participantsOf(transcript);
   const warnings: string[] = [];
   const turns: RawTurn[] = [];
-  const sentences = (arr(bundle.sentences) ?? []).filter(isObj);
-  // Twilio lists sentences by index; order by it so equal start times keep the spoken order.
-  sentences.sort((a, b) => (num(a.sentence_index) ?? 0) - (num(b.sentence_index) ?? 0));
-  for (const s of sentences) {
+  // Twilio lists sentences by index; order by it so equal start times keep the spoken order (a
+  // stable sort on the index read once per sentence; none when they already come in order).
+  const sentences = (arr(bundle.sentences) ?? [])
+    .filter(isObj)
+    .map((sentence) => ({ sentence, index: num(sentence.sentence_index) ?? 0 }));
+  if (sentences.some((s, i) => i > 0 && s.index < sentences[i - 1]!.index))
+    sentences.sort((a, b) => a.index - b.index);
+  for (const { sentence: s } of sentences) {
     const label = str(s.media_channel);
     const turn: RawTurn = {
       text: str(s.transcript) ?? '',
