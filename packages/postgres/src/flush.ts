@@ -14,7 +14,7 @@ import type { TransactionState } from './tx-state.js';
  * boxed (`[raw]`) because JSON null and "no payload" (SQL NULL) differ.
  */
 export const WRITE_ALL = `WITH
-  contact_rows AS (SELECT * FROM jsonb_to_recordset($1::text::jsonb)
+  contact_rows AS (SELECT * FROM json_to_recordset($1::text::json)
     AS x(id text, created_at text, merged_into text, data jsonb, upsert boolean)),
   contacts_new AS (INSERT INTO contacts (id, created_at, merged_into, data)
     SELECT id, created_at, merged_into, data FROM contact_rows WHERE NOT upsert),
@@ -22,9 +22,9 @@ export const WRITE_ALL = `WITH
     SELECT id, created_at, merged_into, data FROM contact_rows WHERE upsert
     ON CONFLICT (id) DO UPDATE SET created_at = EXCLUDED.created_at, merged_into = EXCLUDED.merged_into, data = EXCLUDED.data),
   owners AS (INSERT INTO identity_keys (key, contact_id)
-    SELECT key, contact_id FROM jsonb_to_recordset($2::text::jsonb) AS x(key text, contact_id text)
+    SELECT key, contact_id FROM json_to_recordset($2::text::json) AS x(key text, contact_id text)
     ON CONFLICT (key) DO UPDATE SET contact_id = EXCLUDED.contact_id),
-  conversation_rows AS (SELECT * FROM jsonb_to_recordset($3::text::jsonb)
+  conversation_rows AS (SELECT * FROM json_to_recordset($3::text::json)
     AS x(id text, status text, last_message_at text, merged_into text, data jsonb, upsert boolean)),
   conversations_new AS (INSERT INTO conversations (id, status, last_message_at, merged_into, data)
     SELECT id, status, last_message_at, merged_into, data FROM conversation_rows WHERE NOT upsert),
@@ -33,16 +33,16 @@ export const WRITE_ALL = `WITH
     ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, last_message_at = EXCLUDED.last_message_at,
       merged_into = EXCLUDED.merged_into, data = EXCLUDED.data),
   members_new AS (INSERT INTO conversation_contacts (contact_id, conversation_id)
-    SELECT contact_id, conversation_id FROM jsonb_to_recordset($9::text::jsonb) AS x(contact_id text, conversation_id text)
+    SELECT contact_id, conversation_id FROM json_to_recordset($9::text::json) AS x(contact_id text, conversation_id text)
     ON CONFLICT DO NOTHING),
   members_lost AS (DELETE FROM conversation_contacts WHERE ctid = ANY(ARRAY(
-    SELECT cc.ctid FROM jsonb_to_recordset($10::text::jsonb) AS x(contact_id text, conversation_id text),
+    SELECT cc.ctid FROM json_to_recordset($10::text::json) AS x(contact_id text, conversation_id text),
       LATERAL (SELECT ctid FROM conversation_contacts
         WHERE contact_id = x.contact_id AND conversation_id = x.conversation_id OFFSET 0) AS cc))),
   threads AS (INSERT INTO thread_keys (key, conversation_id)
-    SELECT key, conversation_id FROM jsonb_to_recordset($4::text::jsonb) AS x(key text, conversation_id text)
+    SELECT key, conversation_id FROM json_to_recordset($4::text::json) AS x(key text, conversation_id text)
     ON CONFLICT (key) DO UPDATE SET conversation_id = EXCLUDED.conversation_id),
-  message_rows AS (SELECT * FROM jsonb_to_recordset($5::text::jsonb)
+  message_rows AS (SELECT * FROM json_to_recordset($5::text::json)
     AS x(id text, conversation_id text, contact_id text, channel text, external_id text, sent_at text,
       data jsonb, raw jsonb, search jsonb, upsert boolean)),
   messages_new AS (INSERT INTO messages (id, conversation_id, contact_id, channel, external_id, sent_at, data, raw, search)
@@ -54,15 +54,15 @@ export const WRITE_ALL = `WITH
       search = array_to_tsvector(ARRAY(SELECT jsonb_array_elements_text(r.search)))
     FROM message_rows AS r WHERE m.id = ANY(ARRAY(SELECT id FROM message_rows WHERE upsert)) AND r.upsert AND m.id = r.id),
   pending_gone AS (DELETE FROM pending_events WHERE ctid = ANY(ARRAY(
-    SELECT p.ctid FROM jsonb_to_recordset($6::text::jsonb) AS x(channel text, external_id text),
+    SELECT p.ctid FROM json_to_recordset($6::text::json) AS x(channel text, external_id text),
       LATERAL (SELECT ctid FROM pending_events WHERE channel = x.channel AND external_id = x.external_id OFFSET 0) AS p))),
   pending_new AS (INSERT INTO pending_events (channel, external_id, received_at, event)
     SELECT channel, external_id, received_at, event
-    FROM ROWS FROM (jsonb_to_recordset($7::text::jsonb) AS (channel text, external_id text, received_at text, event jsonb))
+    FROM ROWS FROM (json_to_recordset($7::text::json) AS (channel text, external_id text, received_at text, event jsonb))
       WITH ORDINALITY AS x(channel, external_id, received_at, event, n)
     ORDER BY n),
   rejected AS (INSERT INTO rejected_payloads (id, channel, received_at, error, raw, headers)
-    SELECT id, channel, received_at, error, raw -> 0, headers FROM jsonb_to_recordset($8::text::jsonb)
+    SELECT id, channel, received_at, error, raw -> 0, headers FROM json_to_recordset($8::text::json)
       AS x(id text, channel text, received_at text, error jsonb, raw jsonb, headers jsonb))
 SELECT 1`;
 // Rows to update or delete are found by index lookups of exactly those rows, whatever the planner

@@ -56,6 +56,7 @@ export class PipelinedTransaction {
     private readonly prepare: boolean,
   ) {
     this.pipelined = (client as { pipeline?: unknown }).pipeline === true;
+    Object.defineProperty(this.runner, 'pipelined', { value: this.pipelined, enumerable: true });
     this.socket = this.pipelined ? socketOf(client) : undefined;
   }
 

@@ -10,6 +10,11 @@ export interface QueryRunner {
    * or from COMMIT; the statements still run one after another, in order, on one connection.
    */
   run?(sql: string, params?: readonly unknown[]): Promise<void>;
+  /**
+   * True when queries may be issued without awaiting the ones before them: they travel together
+   * and are answered in order (a transaction on a pipelining pg client).
+   */
+  readonly pipelined?: boolean;
 }
 
 /** Runs a statement for its effect only: through `run` when the runner has it. */
@@ -53,6 +58,7 @@ export function mapDatabaseError(error: unknown): unknown {
 /** Wraps a runner so every failing query reports lost races as `StoreConflictError`. */
 export function mappingErrors(runner: QueryRunner): QueryRunner {
   return {
+    pipelined: runner.pipelined === true,
     async query(sql, params) {
       try {
         return await runner.query(sql, params);
