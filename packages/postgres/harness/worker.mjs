@@ -27,7 +27,16 @@ async function openConfiguredStore(spec) {
 }
 
 async function main() {
-  const store = await openConfiguredStore(config.store);
+  const opened = await openConfiguredStore(config.store);
+  // Transactions started, retries included: a batch redone one event at a time would show here.
+  let transactions = 0;
+  const store = {
+    ...opened,
+    transaction(fn) {
+      transactions++;
+      return opened.transaction(fn);
+    },
+  };
   let current = 0;
   // Placement runs after the sender's contact and identity keys are written in the transaction:
   // a process killed while this rule waits dies holding a half-done transaction.
@@ -74,7 +83,13 @@ async function main() {
   }
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
-  await send({ type: 'done', ingested: events.length, ms, cpuMs: (used.user + used.system) / 1000 });
+  await send({
+    type: 'done',
+    ingested: events.length,
+    ms,
+    cpuMs: (used.user + used.system) / 1000,
+    transactions,
+  });
   await hub.close();
 }
 

@@ -1,5 +1,6 @@
 import { createHub, memoryStore, type Store } from '@omnithread/core';
 import { postgresStore } from '@omnithread/postgres';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deliveries, JOURNEY_NOW, journeyEvents } from '../harness/journey.mjs';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
@@ -18,6 +19,20 @@ async function ingestAll(store: Store, events: unknown[]) {
 }
 
 describe.skipIf(unavailable)('8 processes ingesting into one PostgreSQL', () => {
+  async function rollbacksOf(database: string): Promise<number> {
+    const client = new pg.Client({ connectionString: server.adminUrl });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT xact_rollback::int AS n FROM pg_stat_database WHERE datname = $1',
+        [database],
+      );
+      return Number(rows[0]?.n ?? 0);
+    } finally {
+      await client.end();
+    }
+  }
+
   let server: Awaited<ReturnType<typeof startTestServer>>;
   let worker: string;
   beforeAll(async () => {
@@ -71,6 +86,14 @@ describe.skipIf(unavailable)('8 processes ingesting into one PostgreSQL', () => 
       for (const w of workers) w.child.send('go');
       const done = await Promise.all(workers.map((w) => w.next('done')));
       expect(done.every((d) => Number(d.ingested) > journeyEvents(JOURNEY).length)).toBe(true);
+      if (batchSize !== undefined) {
+        // One transaction a batch, plus one per retry after a lost race (a rolled-back transaction):
+        // no batch fell back to one event a transaction.
+        const batches = done.reduce((sum, d) => sum + Math.ceil(Number(d.ingested) / batchSize), 0);
+        const transactions = done.reduce((sum, d) => sum + Number(d.transactions), 0);
+        const rollbacks = await rollbacksOf(shared);
+        expect(transactions).toBeLessThanOrEqual(batches + rollbacks);
+      }
 
       const reference = await postgresStore({ connectionString: server.urlOf(single) });
       await ingestAll(reference, journeyEvents(JOURNEY));
