@@ -20,9 +20,24 @@ function touchActivity(activity: ChannelActivity | undefined, m: Omit<MessageFac
   return next;
 }
 
+/**
+ * `a` with what `b` adds appended, each once. On the ingest path `b` is one message's few keys and
+ * `a` a conversation's list, which may be long: scan it, no Set of it (merges, with long `b`, use one).
+ */
 function union(a: readonly string[], b: readonly string[]): string[] {
-  if (b.every((x) => a.includes(x))) return a as string[];
-  return [...new Set([...a, ...b])];
+  let missing: string[];
+  if (b.length <= 8) missing = b.filter((x, i) => !a.includes(x) && b.indexOf(x) === i);
+  else {
+    const seen = new Set(a);
+    missing = [];
+    for (const x of b) {
+      if (!seen.has(x)) {
+        seen.add(x);
+        missing.push(x);
+      }
+    }
+  }
+  return missing.length === 0 ? (a as string[]) : a.concat(missing);
 }
 
 /** A new conversation holding one message (the message's ids are filled in by the caller). */

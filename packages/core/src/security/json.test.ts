@@ -12,7 +12,7 @@ describe('parseJson', () => {
     expect(jsonDepth('{"a":[1,{"b":"[[[[\\"]]"}]}')).toBe(3);
     expect(jsonDepth('"just a string"')).toBe(0);
   });
-  it('refuses 10k-deep nesting before parsing, with a ValidationError (never a RangeError)', () => {
+  it('refuses 10k-deep nesting with a ValidationError naming the depth (never a RangeError)', () => {
     for (const text of [
       deeplyNested(10_000),
       deeplyNested(10_000, 'object'),
@@ -23,6 +23,20 @@ describe('parseJson', () => {
     expect(() => parseJson(deeplyNested(65))).toThrow(/nested 65 deep, over the limit of 64/);
     expect(parseJson(deeplyNested(64))).toBeDefined();
     expect(() => parseJson(deeplyNested(5), { maxDepth: 4 })).toThrow(/limit of 4/);
+    // Too deep and truncated: the depth is the reason given, as when the text was scanned first.
+    expect(() => parseJson(deeplyNested(100).slice(0, -3))).toThrow(/nested 100 deep/);
+    expect(() => parseJson('{"a": [1, 2')).toThrow(/^not valid JSON/);
+  });
+  it('agrees with a scan of the text on where the bound falls, for any JSON', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 8 }), fc.integer({ min: 0, max: 8 }), (value, maxDepth) => {
+        const text = JSON.stringify(value);
+        const tooDeep = jsonDepth(text) > maxDepth;
+        if (tooDeep) expect(() => parseJson(text, { maxDepth })).toThrow(/over the limit/);
+        else expect(parseJson(text, { maxDepth })).toEqual(JSON.parse(text));
+      }),
+      { seed: 3031, numRuns },
+    );
   });
   it('any text: a value or a ValidationError', () => {
     fc.assert(
