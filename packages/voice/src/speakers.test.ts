@@ -58,6 +58,15 @@ describe('speaker roles', () => {
     ).toEqual(['agent', 'customer', 'customer', 'agent', 'bot', 'bot', 'agent', 'bot', undefined]);
   });
 
+  it('treats names of built-in object properties as words, not roles', () => {
+    expect(['constructor', 'toString', '__proto__', 'hasOwnProperty'].map(roleFromWord)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('applies to a whole transcript: Deepgram-style labels on an outbound call', () => {
     const event = parseTranscript(
       {

@@ -25,13 +25,12 @@ export function roleFromWord(word: unknown): SpeakerRole | undefined {
   // The few words formats use (`Customer`, `AGENT`) come again on every turn: remember them, bounded.
   const known = ROLE_OF_WORD.get(word);
   if (known !== undefined) return known ?? undefined;
-  const role =
-    ROLE_WORDS[
-      word
-        .trim()
-        .toLowerCase()
-        .replace(/[\s-]+/g, '_')
-    ];
+  const key = word
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  // Own keys only: `constructor` or `toString` are words, not roles.
+  const role = Object.hasOwn(ROLE_WORDS, key) ? ROLE_WORDS[key] : undefined;
   if (ROLE_OF_WORD.size >= 256) ROLE_OF_WORD.delete(ROLE_OF_WORD.keys().next().value!);
   ROLE_OF_WORD.set(word, role ?? null);
   return role;

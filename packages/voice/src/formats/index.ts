@@ -1,4 +1,4 @@
-import { type InboundEvent, nestsDeeperThan, parseJson, WebhookParseError } from '@omnithread/core';
+import { type InboundEvent, parseJson, WebhookParseError } from '@omnithread/core';
 import { MissingStartError, toVoiceEvent } from '../build.js';
 import type { ParsedCall, TranscriptOptions } from '../types.js';
 import { looksLikeAssemblyAi, parseAssemblyAi } from './assemblyai.js';
@@ -99,14 +99,6 @@ const MAX_JSON_DEPTH = 64;
 /** Reads JSON text; a truncated or invalid file is a typed error that keeps the text. */
 function readJson(text: string, raw: unknown): unknown {
   const body = text.replace(/^\uFEFF/, '');
-  // JSON.parse first, then the nesting bound on the parsed value: about half the cost of
-  // parseJson's scan of the text. Whatever this refuses goes through parseJson for its exact error.
-  try {
-    const value: unknown = JSON.parse(body);
-    if (!nestsDeeperThan(value, MAX_JSON_DEPTH)) return value;
-  } catch {
-    // parseJson below says why.
-  }
   try {
     return parseJson(body, { maxDepth: MAX_JSON_DEPTH });
   } catch (cause) {
