@@ -38,13 +38,15 @@ export function shuffle(items, seed) {
  * Each customer's messages fall within two hours, so however they arrive they belong in one
  * conversation per phone customer and one per email thread.
  *
- * @param {{ phoneCustomers?: number, emailThreads?: number }} [options]
+ * `first` numbers the customers and threads from there (a second journey of other people).
+ *
+ * @param {{ phoneCustomers?: number, emailThreads?: number, first?: number }} [options]
  * @returns {import('@omnithread/core').InboundEvent[]}
  */
-export function journeyEvents({ phoneCustomers = 12, emailThreads = 8 } = {}) {
+export function journeyEvents({ phoneCustomers = 12, emailThreads = 8, first = 0 } = {}) {
   const events = [];
   const business = '+14155550000';
-  for (let c = 0; c < phoneCustomers; c++) {
+  for (let c = first; c < first + phoneCustomers; c++) {
     const e164 = `+1415666${pad(c, 4)}`;
     const waId = e164.slice(1);
     const start = c * 3;
@@ -105,7 +107,7 @@ export function journeyEvents({ phoneCustomers = 12, emailThreads = 8 } = {}) {
       });
     }
   }
-  for (let t = 0; t < emailThreads; t++) {
+  for (let t = first; t < first + emailThreads; t++) {
     const from = { kind: 'email', value: `customer${t}@example.org` };
     const id = (n) => `email:<t${t}.m${n}@example.org>`;
     const mail = (n, minute, refs, text) =>

@@ -6,7 +6,9 @@
 //   stallAt?: n (hang inside the transaction of the first message at or after the n-th delivery whose
 //     sender is new, after its contact and identity keys are written),
 //   waitForGo?: true (wait for a 'go' message before ingesting),
-//   batchSize?: n (ingest with hub.ingestMany in batches of n instead of one hub.ingest per event) }
+//   batchSize?: n (ingest with hub.ingestMany in batches of n instead of one hub.ingest per event),
+//   warmup?: { phoneCustomers, emailThreads, first } (a journey of other customers ingested the same
+//     way before 'ready', untimed: the process then runs warm, as a long-lived one would) }
 import { createHub, defaultRules, memoryStore } from '@omnithread/core';
 import { pgliteStore, postgresStore } from '@omnithread/postgres';
 import { deliveries, JOURNEY_NOW, journeyEvents } from './journey.mjs';
@@ -66,21 +68,31 @@ async function main() {
     duplicateEvery: config.duplicateEvery ?? 0,
   });
   if (config.partition) events = events.filter((_, i) => i % config.partition.of === config.partition.index);
+  const run = async (list) => {
+    if (config.batchSize === undefined) {
+      for (const event of list) {
+        current++;
+        await hub.ingest(event);
+      }
+      return;
+    }
+    current += list.length;
+    const results = await hub.ingestMany(list, { batchSize: config.batchSize });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  if (config.warmup) {
+    let warm = deliveries(journeyEvents(config.warmup), { seed: config.seed ?? 1 });
+    if (config.partition) warm = warm.filter((_, i) => i % config.partition.of === config.partition.index);
+    await run(warm);
+    current = 0;
+    transactions = 0;
+  }
   await send({ type: 'ready', events: events.length });
   if (config.waitForGo) await new Promise((resolve) => process.once('message', resolve));
   const started = performance.now();
   const cpu = process.cpuUsage();
-  if (config.batchSize === undefined) {
-    for (const event of events) {
-      current++;
-      await hub.ingest(event);
-    }
-  } else {
-    current = events.length;
-    const results = await hub.ingestMany(events, { batchSize: config.batchSize });
-    const failed = results.find((r) => r.status === 'rejected');
-    if (failed) throw failed.reason;
-  }
+  await run(events);
   const ms = performance.now() - started;
   const used = process.cpuUsage(cpu);
   await send({

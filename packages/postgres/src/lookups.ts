@@ -26,7 +26,8 @@ const OWNERS_LOCKING = `SELECT o.contact_id,
 // One statement for everything a batch will read, as tagged rows: the owners of the identity keys,
 // their contacts, each contact's conversations (via conversation_contacts), the thread keys and their
 // conversations, the messages by (channel, external id) with their conversation and contact, the
-// events waiting for them, and (up to $4 each) the messages of the conversations reached. Each
+// events waiting for them, and (up to $4 each, besides those found by external id) the messages of
+// the conversations reached. Each
 // lookup is an index probe (OFFSET 0 keeps the planner from turning it into a scan; the messages of a
 // conversation are asked for in the order of their index, so no plan finds a scan and sort cheaper,
 // and by an id in the column's own collation: conversation ids elsewhere are "C", and a comparison
@@ -42,7 +43,7 @@ const PREFETCH = `WITH
   threads AS (SELECT t.key, t.conversation_id FROM thread_wanted AS w,
     LATERAL (SELECT key, conversation_id FROM thread_keys WHERE key = w.key OFFSET 0) AS t),
   found AS (SELECT m.* FROM message_wanted AS w,
-    LATERAL (SELECT conversation_id, contact_id, data, raw FROM messages
+    LATERAL (SELECT id, conversation_id, contact_id, data, raw FROM messages
       WHERE channel = w.channel AND external_id = w.external_id OFFSET 0) AS m),
   conversation_ids AS (SELECT conversation_id AS id FROM members UNION SELECT conversation_id FROM threads
     UNION SELECT conversation_id FROM found),
@@ -60,7 +61,7 @@ UNION ALL SELECT 'pending', p.channel, p.external_id, jsonb_build_object('receiv
     WHERE channel = w.channel AND external_id = w.external_id OFFSET 0) AS p
 UNION ALL SELECT 'messages', k.id, NULL, m.data, CASE WHEN m.raw IS NULL THEN NULL ELSE jsonb_build_array(m.raw) END, NULL
   FROM conversation_ids AS k, LATERAL (SELECT data, raw FROM messages WHERE conversation_id = k.id COLLATE "default"
-    ORDER BY conversation_id, sent_at, id LIMIT $4 OFFSET 0) AS m`;
+    AND NOT id = ANY(ARRAY(SELECT id FROM found)) ORDER BY conversation_id, sent_at, id LIMIT $4 OFFSET 0) AS m`;
 
 interface PrefetchRow {
   kind: 'owner' | 'contact' | 'conversation' | 'member' | 'thread' | 'message' | 'pending' | 'messages';
@@ -137,6 +138,7 @@ function loadPrefetched(
   const pending = new Map<string, PrefetchRow[]>();
   const foundContacts = new Set<string>();
   const messagesOf = new Map<string, string[]>();
+  const found = new Map<string, string[]>();
   const conversations: string[] = [];
   for (const row of rows) {
     switch (row.kind) {
@@ -163,6 +165,7 @@ function loadPrefetched(
         if (row.raw) message.raw = row.raw[0];
         state.loadMessage(message);
         if (row.kind === 'messages') messagesOf.set(row.a!, [...(messagesOf.get(row.a!) ?? []), message.id]);
+        else found.set(message.conversationId, [...(found.get(message.conversationId) ?? []), message.id]);
         break;
       }
       case 'pending': {
@@ -179,7 +182,7 @@ function loadPrefetched(
   }
   for (const id of cap > 0 ? conversations : []) {
     const ids = messagesOf.get(id) ?? [];
-    if (ids.length < cap) state.loadMessagesOf(id, ids);
+    if (ids.length < cap) state.loadMessagesOf(id, [...ids, ...(found.get(id) ?? [])]);
   }
   for (const key of wanted.threadKeys) state.loadThread(key, threads.get(key));
   for (const { channel, external_id } of wanted.messages) {
