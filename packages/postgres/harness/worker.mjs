@@ -100,6 +100,7 @@ async function main() {
     ingested: events.length,
     ms,
     cpuMs: (used.user + used.system) / 1000,
+    systemCpuMs: used.system / 1000,
     transactions,
   });
   await hub.close();
