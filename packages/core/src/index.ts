@@ -48,6 +48,7 @@ export { summarizeMessages } from './hub/conversations.js';
 export type { HubEventMap, HubEventName } from './hub/engine.js';
 export { createHub, type Hub, type HubOptions, type IngestManyOptions } from './hub/hub.js';
 export type { IngestResult } from './hub/ingest.js';
+export { CONTACT_LOCK_PREFIX, contactLockKey } from './hub/prepare.js';
 export type { ReplyContent, ReplyOptions } from './hub/reply.js';
 export { isValidEmail, normalizeEmail, stripDisplayName } from './identity/email.js';
 export {

@@ -4,6 +4,7 @@ import type { ContactIdentity, Identity, IdentityLink, Trust } from '../model/id
 import type { ContactResolution } from '../placement/types.js';
 import type { StoreTransaction } from '../store/contract.js';
 import { type Engine, liveContact, maxIso, minIso, olderOf, type PendingEmit } from './engine.js';
+import { contactLockKey } from './prepare.js';
 
 const trusted = (trust: Trust) => trust !== 'unverified';
 
@@ -51,7 +52,7 @@ export async function mergeContactsInTx(
   const b = await liveContact(tx, bId);
   if (!a || !b) throw new Error(`cannot merge missing contact ${!a ? aId : bId}`);
   if (a.id === b.id) return a;
-  await tx.lock([`contact:${a.id}`, `contact:${b.id}`].sort());
+  await tx.lock([contactLockKey(a.id), contactLockKey(b.id)].sort());
   const [survivor, merged] = olderOf(a, b);
   const now = engine.nowIso();
   let result: Contact = { ...survivor, updatedAt: now };
@@ -190,7 +191,7 @@ export async function resolveSenderInTx(
       resolution = { created: true, detail: `new contact for ${describeIdentity(sender.identity)}` };
     }
   }
-  await tx.lock([`contact:${contact.id}`]);
+  await tx.lock([contactLockKey(contact.id)]);
   let updated = withIdentity(contact, sender.identity, sender.trust, sender.at);
   if (!updated.name && sender.name) updated = { ...updated, name: sender.name };
   if (sender.at < updated.createdAt) updated = { ...updated, createdAt: sender.at };

@@ -287,7 +287,14 @@ export function createHub(options: HubOptions): Hub {
 
   const prepare = (event: InboundEvent) => prepareEvent(validateEvent(event), engine);
   const ingestOne = (prepared: PreparedEvent) =>
-    write((tx, emits) => ingestPrepared(tx, engine, prepared, emits));
+    write(async (tx, emits) => {
+      if (tx.prefetch) {
+        // Locked first, then loaded in one go: the reads that follow need no round trip each.
+        await tx.lock(prepared.lockKeys);
+        await tx.prefetch(prepared.lookups);
+      }
+      return ingestPrepared(tx, engine, prepared, emits);
+    });
   const ingest = async (event: InboundEvent) => ingestOne(prepare(event));
 
   async function ingestMany(events: readonly InboundEvent[], options: IngestManyOptions = {}) {

@@ -20,6 +20,13 @@ export interface PreparedEvent {
 
 export const messageLockKey = (channel: string, externalId: string) => `msg:${channel}:${externalId}`;
 
+/**
+ * The lock key the hub takes before it changes a contact or places that contact's messages. Stores
+ * may take it early for contacts they prefetch (see `StoreTransaction.prefetch`).
+ */
+export const CONTACT_LOCK_PREFIX = 'contact:';
+export const contactLockKey = (contactId: string) => `${CONTACT_LOCK_PREFIX}${contactId}`;
+
 function normalizeAt(identity: Identity, engine: Engine, path: string): Identity {
   try {
     return normalizeIdentity(identity, engine.identity);
