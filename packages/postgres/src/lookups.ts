@@ -1,16 +1,20 @@
-import type { Contact, Conversation, Message, PrefetchHint, StoreReader } from '@omnithread/core';
+import {
+  CONTACT_LOCK_PREFIX,
+  type Contact,
+  type Conversation,
+  type Message,
+  type PrefetchHint,
+  type StoreReader,
+} from '@omnithread/core';
 import { jsonParam, textParam } from './encoding.js';
 import { textArray } from './reads.js';
 import type { QueryRunner } from './runner.js';
 import type { TransactionState } from './tx-state.js';
 import { lockKeys } from './writes.js';
 
-/**
- * The hub locks `contact:<id>` before it changes a contact, or the conversations that contact's
- * messages land in. Prefetch takes these locks for the contacts it loads, BEFORE it reads their
- * conversations, so what it keeps cannot change under the transaction until it commits.
- */
-export const CONTACT_LOCK_PREFIX = 'contact:';
+// The hub locks `contact:<id>` (core's `contactLockKey`) before it changes a contact, or the
+// conversations that contact's messages land in. Prefetch takes these locks for the contacts it
+// loads, BEFORE it reads their conversations, so what it keeps cannot change until it commits.
 
 /** Most messages a conversation may have to be loaded whole on speculation (see `messagesOf`). */
 const SPECULATIVE_LIMIT = 50;

@@ -1,4 +1,5 @@
 import {
+  CONTACT_LOCK_PREFIX,
   type Conversation,
   decodeCursor,
   encodeCursor,
@@ -11,7 +12,7 @@ import {
 } from '@omnithread/core';
 import { normalized, textParam } from './encoding.js';
 import { sendWrites } from './flush.js';
-import { CONTACT_LOCK_PREFIX, lookups, prefetch } from './lookups.js';
+import { lookups, prefetch } from './lookups.js';
 import { createReader } from './reads.js';
 import type { QueryRunner } from './runner.js';
 import { TransactionState } from './tx-state.js';
