@@ -40,6 +40,7 @@ export async function pgliteStore(options: PgliteStoreOptions = {}): Promise<Sto
     (options.dir === undefined ? await PGlite.create() : await PGlite.create({ dataDir: options.dir }));
   const session = runnerOf(db);
   return openSqlStore({
+    inProcess: true,
     query: session.query,
     async transaction(fn) {
       try {

@@ -36,6 +36,11 @@ export interface Driver extends QueryRunner {
    */
   withMigrationLock<T>(fn: (runner: QueryRunner) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * The database runs in this process (PGlite): a round trip costs no network, so a prefetch for a
+   * single event is skipped — its one heavier statement costs more there than the lookups it saves.
+   */
+  readonly inProcess?: boolean;
 }
 
 // SQLSTATEs that mean "you lost a race, try again": the hub retries the whole transaction.
