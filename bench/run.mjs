@@ -104,8 +104,9 @@ try {
             ? 'target ≥ 2,000 met'
             : 'target ≥ 2,000 missed'
           : '';
-      const mode =
-        r.mode === 'batched' ? `hub.ingestMany, batches of ${r.batchSize}` : 'hub.ingest, one by one';
+      const mode = `${r.mode === 'batched' ? `hub.ingestMany, batches of ${r.batchSize}` : 'hub.ingest, one by one'}${
+        r.split === 'customer' ? ', split by customer' : ''
+      }`;
       rows.push([
         `store ${r.store}`,
         `${r.writers} writer${r.writers === 1 ? '' : 's'}, ${mode}`,

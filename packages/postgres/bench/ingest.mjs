@@ -19,8 +19,10 @@ import pg from 'pg';
 import { journeyEvents } from '../harness/journey.mjs';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
 
-// OMNITHREAD_BENCH_CUSTOMERS scales the journey (default 200 phone customers, 60 email threads).
-const CUSTOMERS = Number(process.env.OMNITHREAD_BENCH_CUSTOMERS ?? 200);
+// OMNITHREAD_BENCH_CUSTOMERS scales the journey (default 1,000 phone customers and 300 email threads:
+// 8,900 events, a run of several seconds; with a few hundred customers 8 writers mostly wait on
+// each other's locks, and a sub-second run is mostly start-up).
+const CUSTOMERS = Number(process.env.OMNITHREAD_BENCH_CUSTOMERS ?? 1000);
 const JOURNEY = { phoneCustomers: CUSTOMERS, emailThreads: Math.round(CUSTOMERS * 0.3) };
 const BATCH = Number(process.env.OMNITHREAD_BENCH_BATCH ?? 100);
 // Before the clock starts each writer ingests, the same way, a journey of other customers (40 per
@@ -76,7 +78,7 @@ async function backendsOf(store) {
 }
 
 /** Starts `writers` processes on one store, lets them go together, and times them. */
-async function measure(label, store, writers, batchSize) {
+async function measure(label, store, writers, batchSize, split = 'event') {
   const events = journeyEvents(JOURNEY);
   const messages = events.filter((e) => e.type === 'message').length;
   const procs = Array.from({ length: writers }, (_, index) =>
@@ -84,7 +86,7 @@ async function measure(label, store, writers, batchSize) {
       store,
       journey: JOURNEY,
       seed: 1,
-      partition: { index, of: writers },
+      partition: { index, of: writers, by: split },
       waitForGo: true,
       warmup: warmupFor(writers),
       ...(batchSize === undefined ? {} : { batchSize }),
@@ -122,6 +124,9 @@ async function measure(label, store, writers, batchSize) {
     writers,
     mode: batchSize === undefined ? 'per-event' : 'batched',
     batchSize: batchSize ?? 1,
+    // How events are split between writers: every other event (each writer's batches share
+    // customers with the others' and wait on their locks), or by customer (a partitioned queue).
+    split,
     events: events.length,
     messages,
     seconds: Number(seconds.toFixed(3)),
@@ -180,6 +185,7 @@ async function main() {
           { label: 'PostgreSQL', writers: 8, options: {}, batch: BATCH },
           // Smaller batches hold fewer locks: writers whose batches share no customer run side by side.
           ...(BATCH === 25 ? [] : [{ label: 'PostgreSQL', writers: 8, options: {}, batch: 25 }]),
+          { label: 'PostgreSQL', writers: 8, options: {}, batch: BATCH, split: 'customer' },
           {
             label: 'PostgreSQL, synchronousCommit: false',
             writers: 8,
@@ -190,7 +196,7 @@ async function main() {
           const db = databaseName('omnithread_bench');
           await admin(server, `CREATE DATABASE ${db}`);
           const spec = { kind: 'postgres', url: server.urlOf(db), ...run.options };
-          const result = await measure(run.label, spec, run.writers, run.batch);
+          const result = await measure(run.label, spec, run.writers, run.batch, run.split);
           // Lost races the hub had to retry show up as rolled-back transactions and deadlocks.
           const stats = await serverStats(server, db);
           results.push({ ...result, ...stats });
@@ -219,7 +225,7 @@ async function main() {
     ],
   ];
   for (const r of results) {
-    const mode = r.mode === 'batched' ? `batched ${r.batchSize}` : r.mode;
+    const mode = `${r.mode === 'batched' ? `batched ${r.batchSize}` : r.mode}${r.split === 'customer' ? ', split by customer' : ''}`;
     const cells = [r.store, r.writers, mode, r.events, r.seconds, r.eventsPerSecond, r.messagesPerSecond];
     const cpu = [r.writerCpuMsPerEvent, r.serverCpuMsPerEvent ?? '-'];
     rows.push([...cells, ...cpu, r.rollbacks ?? '-', r.deadlocks ?? '-'].map(String));

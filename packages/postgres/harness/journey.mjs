@@ -133,6 +133,37 @@ export function journeyEvents({ phoneCustomers = 12, emailThreads = 8, first = 0
 }
 
 /**
+ * The customer an event of `journeyEvents` is about (one person across SMS, WhatsApp and our
+ * replies' statuses; an email sender): what a queue partitioned by customer would key on.
+ *
+ * @param {import('@omnithread/core').InboundEvent} event
+ * @returns {string}
+ */
+export function customerOf(event) {
+  if (event.type === 'status') return `+1415666${event.status.externalId.slice('SMout'.length)}`;
+  if (event.type !== 'message') throw new Error(`no customer for a ${event.type} event`);
+  const m = event.message;
+  const who = m.direction === 'outbound' ? m.to[0].value : m.from.value;
+  return m.channel === 'whatsapp' ? `+${who}` : who;
+}
+
+/**
+ * Whether `event` falls to writer `index` of `of`: every other event (`by: 'event'`, the worst case,
+ * where every writer's batches share customers), or by a hash of its customer (`by: 'customer'`,
+ * as a queue partitioned by customer feeds its consumers).
+ *
+ * @param {import('@omnithread/core').InboundEvent} event
+ * @param {number} position
+ * @param {{ index: number, of: number, by?: 'event' | 'customer' }} partition
+ */
+export function inPartition(event, position, { index, of, by = 'event' }) {
+  if (by === 'event') return position % of === index;
+  let hash = 0;
+  for (const ch of customerOf(event)) hash = (hash * 31 + ch.charCodeAt(0)) >>> 0;
+  return hash % of === index;
+}
+
+/**
  * The order one writer delivers in: its own shuffle, with some events delivered twice.
  *
  * @template T

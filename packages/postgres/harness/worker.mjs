@@ -2,7 +2,7 @@
 // Used by the multi-process and crash tests (bundled from sources) and by the benchmark (on dist).
 //
 // argv[2] is JSON: { store: { kind: 'postgres', url, synchronousCommit? } | { kind: 'pglite', dir } | { kind: 'memory' },
-//   journey: { phoneCustomers, emailThreads }, seed, duplicateEvery, partition?: { index, of },
+//   journey: { phoneCustomers, emailThreads }, seed, duplicateEvery, partition?: { index, of, by?: 'event' | 'customer' },
 //   stallAt?: n (hang inside the transaction of the first message at or after the n-th delivery whose
 //     sender is new, after its contact and identity keys are written),
 //   waitForGo?: true (wait for a 'go' message before ingesting),
@@ -11,7 +11,7 @@
 //     way before 'ready', untimed: the process then runs warm, as a long-lived one would) }
 import { createHub, defaultRules, memoryStore } from '@omnithread/core';
 import { pgliteStore, postgresStore } from '@omnithread/postgres';
-import { deliveries, JOURNEY_NOW, journeyEvents } from './journey.mjs';
+import { deliveries, inPartition, JOURNEY_NOW, journeyEvents } from './journey.mjs';
 
 const config = JSON.parse(process.argv[2] ?? '{}');
 const send = (message) => new Promise((resolve) => process.send(message, undefined, undefined, resolve));
@@ -67,7 +67,7 @@ async function main() {
     seed: config.seed ?? 1,
     duplicateEvery: config.duplicateEvery ?? 0,
   });
-  if (config.partition) events = events.filter((_, i) => i % config.partition.of === config.partition.index);
+  if (config.partition) events = events.filter((e, i) => inPartition(e, i, config.partition));
   const run = async (list) => {
     if (config.batchSize === undefined) {
       for (const event of list) {
@@ -83,7 +83,7 @@ async function main() {
   };
   if (config.warmup) {
     let warm = deliveries(journeyEvents(config.warmup), { seed: config.seed ?? 1 });
-    if (config.partition) warm = warm.filter((_, i) => i % config.partition.of === config.partition.index);
+    if (config.partition) warm = warm.filter((e, i) => inPartition(e, i, config.partition));
     await run(warm);
     current = 0;
     transactions = 0;
