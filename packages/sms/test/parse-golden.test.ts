@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { outputDigest, recordedDigests } from '@omnithread/core/testing';
 import { createSmsAdapter } from '@omnithread/sms';
 import { describe, expect, it } from 'vitest';
 import * as payloads from './payloads.js';
@@ -9,17 +8,6 @@ import * as payloads from './payloads.js';
 // After an intended change of output: OMNITHREAD_UPDATE_GOLDEN=1 npx vitest run <this file>.
 const GOLDEN = new URL('./parse-golden.json', import.meta.url);
 const RECEIVED = '2026-11-17T08:05:00.000Z';
-
-function digest(run: () => unknown): string {
-  let out: unknown;
-  try {
-    out = run();
-  } catch (error) {
-    const e = error as Error & { path?: string };
-    out = { refused: e.name, message: e.message, path: e.path };
-  }
-  return createHash('sha256').update(JSON.stringify(out)).digest('hex').slice(0, 24);
-}
 
 describe('parse outputs stay exactly as recorded', () => {
   const sms = createSmsAdapter({
@@ -47,15 +35,14 @@ describe('parse outputs stay exactly as recorded', () => {
   };
   const actual: Record<string, string> = {};
   for (const [name, params] of Object.entries(cases)) {
-    actual[name] = digest(() => sms.parse({ params, receivedAt: RECEIVED }));
-    actual[`${name} (form body)`] = digest(() =>
+    actual[name] = outputDigest(() => sms.parse({ params, receivedAt: RECEIVED }));
+    actual[`${name} (form body)`] = outputDigest(() =>
       sms.parse({ params: new URLSearchParams(params).toString(), receivedAt: RECEIVED }),
     );
-    actual[`${name} (bare)`] = digest(() => sms.parse(params));
+    actual[`${name} (bare)`] = outputDigest(() => sms.parse(params));
   }
-  if (process.env.OMNITHREAD_UPDATE_GOLDEN) writeFileSync(GOLDEN, `${JSON.stringify(actual, null, 2)}\n`);
 
   it('every payload of the tests', () => {
-    expect(actual).toEqual(JSON.parse(readFileSync(GOLDEN, 'utf8')));
+    expect(actual).toEqual(recordedDigests(GOLDEN, actual));
   });
 });

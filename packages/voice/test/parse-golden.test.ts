@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { outputDigest, recordedDigests } from '@omnithread/core/testing';
 import { parseTranscript } from '@omnithread/voice';
 import { describe, expect, it } from 'vitest';
 
@@ -11,17 +11,6 @@ const dirs = [
   new URL('../../../../shared/fixtures/voice/deepgram-captions/', import.meta.url),
   new URL('./fixtures/', import.meta.url),
 ];
-
-function digest(run: () => unknown): string {
-  let out: unknown;
-  try {
-    out = run();
-  } catch (error) {
-    const e = error as Error & { path?: string };
-    out = { refused: e.name, message: e.message, path: e.path };
-  }
-  return createHash('sha256').update(JSON.stringify(out)).digest('hex').slice(0, 24);
-}
 
 const optionSets = {
   plain: { startedAt: '2026-03-02T15:00:00.000Z', from: '+14155550100' },
@@ -41,14 +30,15 @@ describe('parse outputs stay exactly as recorded', () => {
     for (const file of readdirSync(dir).sort()) {
       const text = readFileSync(new URL(file, dir), 'utf8');
       for (const [name, options] of Object.entries(optionSets)) {
-        actual[`${file} (${name})`] = digest(() => parseTranscript(text, options));
+        actual[`${file} (${name})`] = outputDigest(() => parseTranscript(text, options));
         if (file.endsWith('.json'))
-          actual[`${file} (${name}, parsed)`] = digest(() => parseTranscript(JSON.parse(text), options));
+          actual[`${file} (${name}, parsed)`] = outputDigest(() =>
+            parseTranscript(JSON.parse(text), options),
+          );
       }
     }
-  if (process.env.OMNITHREAD_UPDATE_GOLDEN) writeFileSync(GOLDEN, `${JSON.stringify(actual, null, 2)}\n`);
 
   it('every transcript fixture', () => {
-    expect(actual).toEqual(JSON.parse(readFileSync(GOLDEN, 'utf8')));
+    expect(actual).toEqual(recordedDigests(GOLDEN, actual));
   });
 });
