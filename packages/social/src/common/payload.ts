@@ -1,4 +1,4 @@
-import { parseJson, WebhookParseError } from '@omnithread/core';
+import { isoFromEpochMs, parseJson, WebhookParseError } from '@omnithread/core';
 
 /** Small helpers for reading untrusted JSON payloads without crashing on any shape. */
 
@@ -55,36 +55,14 @@ export function clean(record: Record<string, unknown>): { [key: string]: JsonVal
   return out;
 }
 
-const DAY_MS = 86_400_000;
-// Year 10000: from there toISOString writes six-digit years; such times go through Date as they are.
-const YEAR_10000_MS = 253_402_300_800_000;
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
-// The `YYYY-MM-DDT` of the last day seen: events of one payload share their day, so Date formats the
-// date once per day and string math the time of day.
-let lastDay = Number.NaN;
-let lastDayPrefix = '';
-
-/** `new Date(ms).toISOString()` for 0 < ms < year 10000, without a Date per call. */
-function isoOfMs(ms: number): string {
-  const whole = Math.floor(ms);
-  const day = Math.floor(whole / DAY_MS);
-  if (day !== lastDay) {
-    lastDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-    lastDay = day;
-  }
-  const t = whole - day * DAY_MS;
-  const seconds = Math.floor(t / 1000);
-  return `${lastDayPrefix}${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${pad3(t % 1000)}Z`;
-}
+// The last time a Date can hold.
+const MAX_DATE_MS = 8_640_000_000_000_000;
 
 /** Milliseconds since the epoch (number or numeric string) to ISO 8601; undefined when not a time. */
 export function msToIso(value: unknown): string | undefined {
   const ms = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof ms !== 'number' || !Number.isFinite(ms) || ms <= 0) return undefined;
-  if (ms < YEAR_10000_MS) return isoOfMs(ms);
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+  return ms <= MAX_DATE_MS ? isoFromEpochMs(ms) : undefined;
 }
 
 /** A parseable date string to ISO 8601; undefined otherwise. */

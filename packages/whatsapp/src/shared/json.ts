@@ -1,4 +1,4 @@
-import type { JsonValue } from '@omnithread/core';
+import { isoFromEpochMs, type JsonValue } from '@omnithread/core';
 
 /** Narrowing helpers for provider payloads: they never throw, so a parser can decide what is fatal. */
 
@@ -30,13 +30,6 @@ export function toJson(value: unknown, depth = 0): JsonValue {
 }
 
 const UNIX_TIME = /^\d{1,13}(\.\d+)?$/;
-const DAY_MS = 86_400_000;
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
-// The `YYYY-MM-DDT` of the last day seen: webhooks of one burst share their day, so the date part is
-// formatted by Date once per day and the time of day by string math.
-let lastDay = Number.NaN;
-let lastDayPrefix = '';
 
 /** Unix seconds (a number or a numeric string, as Meta and whatsapp-web.js send them) to ISO 8601. */
 export function unixToIso(value: unknown): string | undefined {
@@ -45,15 +38,7 @@ export function unixToIso(value: unknown): string | undefined {
   const n = Number(s);
   // Seconds until the year 5138; larger values are milliseconds. At most 13 digits keeps every value
   // inside Date's range, and Date truncates fractions of a millisecond the same way (toward zero).
-  const ms = Math.trunc(n > 1e11 ? n : n * 1000);
-  const day = Math.floor(ms / DAY_MS);
-  if (day !== lastDay) {
-    lastDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-    lastDay = day;
-  }
-  const t = ms - day * DAY_MS;
-  const seconds = Math.floor(t / 1000);
-  return `${lastDayPrefix}${pad2(Math.floor(seconds / 3600))}:${pad2(Math.floor(seconds / 60) % 60)}:${pad2(seconds % 60)}.${pad3(t % 1000)}Z`;
+  return isoFromEpochMs(Math.trunc(n > 1e11 ? n : n * 1000));
 }
 
 /** Hex SHA-256 from the base64 form WhatsApp uses, when it really is a 32-byte digest. */
