@@ -198,9 +198,8 @@ export function validateCommonEvent(event: unknown): NormalizedInboundEvent | un
     if (e.type === 'message') return { type: 'message', message: message(e.message) };
     if (e.type === 'status') return { type: 'status', status: status(e.status) } as NormalizedInboundEvent;
     return undefined;
-  } catch (error) {
-    if (error === UNSURE) return undefined;
-    // A getter that throws, a proxy: zod will meet the same and report it.
+  } catch {
+    // UNSURE, or a getter or proxy that threw: zod will meet the same and report it.
     return undefined;
   }
 }

@@ -309,7 +309,7 @@ export function createHub(options: HubOptions): Hub {
       try {
         ready.push({ index, prepared: prepare(event) });
       } catch (reason) {
-        results[index] = { status: 'rejected', reason };
+        results[index] = rejected(reason);
       }
     });
     for (let start = 0; start < ready.length; start += batchSize) {
@@ -325,17 +325,12 @@ export function createHub(options: HubOptions): Hub {
           return out;
         });
         values.forEach((value, k) => {
-          results[batch[k]!.index] = { status: 'fulfilled', value };
+          results[batch[k]!.index] = fulfilled(value);
         });
       } catch {
         // Something in the batch failed and rolled all of it back: one at a time, it fails alone.
-        for (const { index, prepared } of batch) {
-          try {
-            results[index] = { status: 'fulfilled', value: await ingestOne(prepared) };
-          } catch (reason) {
-            results[index] = { status: 'rejected', reason };
-          }
-        }
+        for (const { index, prepared } of batch)
+          results[index] = await ingestOne(prepared).then(fulfilled, rejected);
       }
     }
     return results;
