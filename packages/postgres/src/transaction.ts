@@ -16,7 +16,7 @@ import { lookups, prefetch } from './lookups.js';
 import { createReader } from './reads.js';
 import type { QueryRunner } from './runner.js';
 import { TransactionState } from './tx-state.js';
-import { lockKeys, moveMessages, reassignContact } from './writes.js';
+import { lockKeys, moveMessages, moveThreadKeys, reassignContact } from './writes.js';
 
 const unique = (keys: readonly string[]) => [...new Set(keys.map(textParam))];
 
@@ -216,6 +216,12 @@ export function createTransaction(runner: QueryRunner): {
       // Like UPDATE … WHERE id: a message that is not stored stays not stored.
       if (before === undefined) return;
       state.writeMessage(row, 'upsert', before);
+    },
+    async moveThreadKeys(fromConversationId, toConversationId) {
+      // Merges are rare: send what is pending, move the keys in SQL, and read owners afresh.
+      await flush();
+      await moveThreadKeys(runner, fromConversationId, toConversationId);
+      state.forget({ threads: true });
     },
     async moveMessages(fromConversationId, toConversationId) {
       await flush();

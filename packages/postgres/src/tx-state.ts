@@ -257,8 +257,9 @@ export class TransactionState {
   }
 
   /** Forgets what a statement outside this bookkeeping may have changed (only when nothing is dirty). */
-  forget(what: { messages?: boolean; conversations?: boolean }): void {
+  forget(what: { messages?: boolean; conversations?: boolean; threads?: boolean }): void {
     if (this.dirty) throw new Error('forget() with unsent writes');
+    if (what.threads) this.threads.clear();
     if (what.messages) {
       this.messages.clear();
       this.messageIds.clear();

@@ -26,6 +26,14 @@ export async function moveMessages(runner: QueryRunner, from: string, to: string
   );
 }
 
+/** Gives every thread key of one conversation to another (conversation merges). */
+export async function moveThreadKeys(runner: QueryRunner, from: string, to: string): Promise<void> {
+  await execute(runner, `UPDATE thread_keys SET conversation_id = $2 WHERE conversation_id = $1`, [
+    textParam(from),
+    textParam(to),
+  ]);
+}
+
 /** Rewrites a contact id on messages, conversations and the contact index (contact merges). */
 export async function reassignContact(runner: QueryRunner, from: string, to: string): Promise<void> {
   const params = [textParam(from), textParam(to)];

@@ -94,8 +94,13 @@ export interface StoreTransaction extends StoreReader {
 
   insertConversation(conversation: Conversation): Promise<void>;
   updateConversation(conversation: Conversation): Promise<void>;
-  /** Records that `conversationId` owns the keys (taking them over from a merged-away conversation). */
+  /** Records that `conversationId` owns the keys (taking them over from their previous owner). */
   claimThreadKeys(conversationId: string, keys: readonly string[]): Promise<void>;
+  /**
+   * Gives every thread key one conversation owns to another (conversation merges). The keys of a
+   * long conversation are only in the store's index, not in its record, so the store moves them.
+   */
+  moveThreadKeys(fromConversationId: string, toConversationId: string): Promise<void>;
 
   /** Inserts unless a message with the same (channel, external.id) exists; says whether it inserted. */
   insertMessage(message: Message): Promise<boolean>;

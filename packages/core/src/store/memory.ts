@@ -69,6 +69,7 @@ export function memoryStore(): Store {
   const identityOwners = new Map<string, string>();
   const conversations = new Map<string, Conversation>();
   const threadOwners = new Map<string, string>();
+  const threadKeysOf = new Map<string, Set<string>>();
   const messages = new Map<string, Message>();
   const messageByExternal = new Map<string, string>();
   const messagesOfConversation = new Map<string, Set<string>>();
@@ -210,6 +211,13 @@ export function memoryStore(): Store {
       }
       setWithUndo(conversations, conversation.id, conversation);
     }
+    function claimThreadKey(conversationId: string, key: string) {
+      const old = threadOwners.get(key);
+      if (old === conversationId) return;
+      setWithUndo(threadOwners, key, conversationId);
+      if (old !== undefined) moveInSet(setIn(threadKeysOf, old), key, false);
+      moveInSet(setIn(threadKeysOf, conversationId), key, true);
+    }
     function putMessage(message: Message) {
       const old = messages.get(message.id);
       if (old && old.contactId !== message.contactId)
@@ -241,7 +249,12 @@ export function memoryStore(): Store {
         putConversation(conversation);
       },
       async claimThreadKeys(conversationId, keys) {
-        for (const key of keys) setWithUndo(threadOwners, key, conversationId);
+        for (const key of keys) claimThreadKey(conversationId, key);
+      },
+      async moveThreadKeys(fromConversationId, toConversationId) {
+        if (fromConversationId === toConversationId) return;
+        for (const key of [...(threadKeysOf.get(fromConversationId) ?? [])])
+          claimThreadKey(toConversationId, key);
       },
       async insertMessage(message) {
         const ext = externalKey(message.channel, message.external.id);

@@ -238,6 +238,39 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         [a.id, b.id].sort(),
       );
     }),
+    c('moves every thread key of one conversation to another, in the same transaction', async (store) => {
+      const a = makeConversation();
+      const b = makeConversation();
+      const c3 = makeConversation();
+      await store.transaction(async (tx) => {
+        await tx.insertConversation(a);
+        await tx.insertConversation(b);
+        await tx.insertConversation(c3);
+        await tx.claimThreadKeys(a.id, ['wa:1', 'wa:2']);
+        await tx.claimThreadKeys(b.id, ['wa:3']);
+        await tx.claimThreadKeys(c3.id, ['wa:9']);
+      });
+      await store.transaction(async (tx) => {
+        // Claimed and read in the same transaction as the move: a store that defers writes must see both.
+        await tx.claimThreadKeys(a.id, ['wa:4']);
+        assert.deepEqual(await tx.findConversationIdsByThreadKeys(['wa:1']), [a.id]);
+        await tx.moveThreadKeys(a.id, b.id);
+        assert.deepEqual(await tx.findConversationIdsByThreadKeys(['wa:1', 'wa:2', 'wa:3', 'wa:4']), [b.id]);
+        await tx.claimThreadKeys(a.id, ['wa:5']);
+      });
+      assert.deepEqual(await store.findConversationIdsByThreadKeys(['wa:1', 'wa:2', 'wa:3', 'wa:4']), [b.id]);
+      assert.deepEqual(await store.findConversationIdsByThreadKeys(['wa:5']), [a.id]);
+      assert.deepEqual(await store.findConversationIdsByThreadKeys(['wa:9']), [c3.id]);
+      // Rolled back with the rest of its transaction.
+      await assert.rejects(
+        store.transaction(async (tx) => {
+          await tx.moveThreadKeys(b.id, c3.id);
+          throw new Error('roll back');
+        }),
+        /roll back/,
+      );
+      assert.deepEqual(await store.findConversationIdsByThreadKeys(['wa:1', 'wa:3']), [b.id]);
+    }),
     c('moves messages between conversations and reassigns contacts', async (store) => {
       const a = makeContact();
       const b = makeContact();
