@@ -127,11 +127,9 @@ export async function addMessageToConversation(
   contactIds: string[],
   reopen: boolean,
 ): Promise<Conversation> {
-  let next: Conversation = {
-    ...conversation,
-    contactIds: union(conversation.contactIds, contactIds),
-    threadKeys: union(conversation.threadKeys, threadKeysOf(m)),
-  };
+  // The message's thread keys go to the store's index only (claimed below): kept in the record too,
+  // they made every message rewrite a list as long as the conversation.
+  let next: Conversation = { ...conversation, contactIds: union(conversation.contactIds, contactIds) };
   if (m.sentAt >= conversation.lastMessageAt) {
     const switches =
       conversation.lastChannel !== undefined && conversation.lastChannel !== m.channel
@@ -201,7 +199,7 @@ export async function mergeConversationsInTx(
   const tombstone: Conversation = { ...merged, mergedInto: survivor.id, threadKeys: [] };
   await tx.updateConversation(result);
   await tx.updateConversation(tombstone);
-  await tx.claimThreadKeys(survivor.id, merged.threadKeys);
+  await tx.moveThreadKeys(merged.id, survivor.id);
   emits.push(['conversation.merged', { survivor: result, merged: tombstone }]);
   return result;
 }

@@ -246,15 +246,10 @@ export async function sendReply(
       await tx.updateMessage(sent);
       const current = await liveConversation(tx, conversation.id);
       if (current) {
-        const isPublic = sent.visibility === 'public' && !current.publicChannels.includes(channel);
-        if (sent.thread.keys.length > 0 || isPublic) {
-          await tx.updateConversation({
-            ...current,
-            threadKeys: [...new Set([...current.threadKeys, ...sent.thread.keys])],
-            publicChannels: isPublic ? [...current.publicChannels, channel] : current.publicChannels,
-          });
-          await tx.claimThreadKeys(current.id, sent.thread.keys);
-        }
+        if (sent.visibility === 'public' && !current.publicChannels.includes(channel))
+          await tx.updateConversation({ ...current, publicChannels: [...current.publicChannels, channel] });
+        // Replies to the reply find the conversation through the index (the record does not list them).
+        if (sent.thread.keys.length > 0) await tx.claimThreadKeys(current.id, sent.thread.keys);
       }
       return sent;
     });

@@ -28,7 +28,11 @@ export const conversationSchema = z.object({
   subject: z.string().optional(),
   /** Channels in order of first use. */
   channels: z.array(z.string()),
-  /** Thread evidence of every message in it (own ids and the ids they refer to). */
+  /**
+   * The thread evidence that opened it (its first message's own ids and the ids it refers to), and
+   * that of conversations merged into it. Every later message's keys go to the store's index only
+   * (`findConversationIdsByThreadKeys`), so the record does not grow with each message.
+   */
   threadKeys: z.array(z.string()),
   /** Channel switches in the order they happened. */
   switches: z.array(channelSwitchSchema).default([]),

@@ -19,6 +19,16 @@ async function liveConversation(context: PlacementContext, id: string): Promise<
   return conversation;
 }
 
+/** The first of `keys` that leads to conversation `id`: the evidence the reason names. */
+async function firstKeyOf(context: PlacementContext, keys: readonly string[], id: string): Promise<string> {
+  for (const key of keys) {
+    const [owner] = await context.store.findConversationIdsByThreadKeys([key]);
+    if (owner !== undefined && (owner === id || (await liveConversation(context, owner))?.id === id))
+      return key;
+  }
+  return keys[0]!;
+}
+
 export interface ExplicitThreadOptions {
   /** Thread evidence into a closed conversation reopens it (default). When false, closed ones are skipped. */
   reopenClosed?: boolean;
@@ -47,7 +57,7 @@ export function explicitThread(options: ExplicitThreadOptions = {}): PlacementRu
       }
       if (found.size === 0) return undefined;
       const [target, ...rest] = [...found.values()].sort(olderFirst);
-      const matched = keys.find((k) => target!.threadKeys.includes(k)) ?? keys[0]!;
+      const matched = keys.length === 1 ? keys[0]! : await firstKeyOf(context, keys, target!.id);
       const isOwnKey = thread.keys.includes(matched) && !thread.refs.includes(matched);
       let reason = isOwnKey
         ? `replies to it already here refer to ${describeThreadKey(matched)}`
