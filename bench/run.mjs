@@ -117,6 +117,27 @@ try {
     }
     for (const s of stores?.skipped ?? []) rows.push([`store ${s.store}`, 'skipped', '-', '-', s.reason]);
   }
+  if (wanted('conversation')) {
+    const long = runScript('conversation', 'bench/long-conversation.mjs');
+    for (const r of long?.results ?? []) {
+      for (const w of r.windows) {
+        rows.push([
+          `long conversation, ${r.store}`,
+          `message ${w.messages.toLocaleString('en-US')} (${r.mode})`,
+          `${fmt(w.usPerMessage, 1)} µs/msg`,
+          '',
+          '',
+        ]);
+      }
+      rows.push([
+        `long conversation, ${r.store}`,
+        `last window vs cheapest; ${r.conversationThreadKeys} thread key(s) in the record`,
+        `×${fmt(r.growth, 2)}`,
+        'flat ≈ 1',
+        r.growth <= 1.5 ? 'flat: met' : 'flat: missed',
+      ]);
+    }
+  }
   if (wanted('serve')) {
     const serve = runScript('serve', 'bench/serve-load.mjs');
     for (const r of serve?.rates ?? []) {
