@@ -1,7 +1,15 @@
 import type { ChannelActivity, ChannelSwitch, Conversation } from '../model/conversation.js';
 import type { Message } from '../model/message.js';
 import type { StoreReader, StoreTransaction } from '../store/contract.js';
-import { type Engine, liveConversation, maxIso, minIso, olderOf, type PendingEmit } from './engine.js';
+import {
+  type Engine,
+  liveConversation,
+  maxIso,
+  minIso,
+  olderOf,
+  type PendingEmit,
+  withKeys,
+} from './engine.js';
 
 type MessageFacts = Pick<
   Message,
@@ -105,6 +113,35 @@ export function summarizeMessages(
   return result;
 }
 
+/**
+ * The summary with a message not later than the conversation's latest, when that message lands where
+ * its channel was already in use (a WhatsApp message arriving after the next one, or in the same
+ * second as it: the common cases). It then changes no switch, no channel order and no start, only its
+ * channel's activity, and `summarizeMessages` would give the same. Undefined when it may change
+ * more; the caller then derives the summary from every message (a read as long as the conversation).
+ */
+function withEarlierMessage(conversation: Conversation, m: MessageFacts): Conversation | undefined {
+  if (m.sentAt <= conversation.createdAt) return undefined;
+  // The channel in use just before the message: the last switch before it, or the first channel.
+  let inUse = conversation.channels[0];
+  for (const s of conversation.switches) {
+    if (s.at < m.sentAt || (s.at === m.sentAt && s.messageId < m.id)) inUse = s.to;
+    else break;
+  }
+  const activity = conversation.channelActivity[m.channel];
+  if (inUse !== m.channel || !activity) return undefined;
+  // The channel's endpoint is that of its latest message that had one, which may be this one.
+  if (m.sentAt <= activity.lastMessageAt && m.endpoint !== undefined && m.endpoint !== activity.endpoint)
+    return undefined;
+  // publicChannels is in order of each channel's first public message, which this one may move.
+  const { publicChannels } = conversation;
+  if (m.visibility === 'public' && (publicChannels.length !== 1 || publicChannels[0] !== m.channel))
+    return undefined;
+  return withKeys(conversation, {
+    channelActivity: withKeys(conversation.channelActivity, { [m.channel]: touchActivity(activity, m) }),
+  });
+}
+
 async function allMessages(store: StoreReader, conversationId: string): Promise<Message[]> {
   const out: Message[] = [];
   let cursor: string | undefined;
@@ -130,7 +167,8 @@ export async function addMessageToConversation(
   // The message's thread keys go to the store's index only (claimed below): kept in the record too,
   // they made every message rewrite a list as long as the conversation.
   let next: Conversation = { ...conversation, contactIds: union(conversation.contactIds, contactIds) };
-  if (m.sentAt >= conversation.lastMessageAt) {
+  // Strictly later only: a tie is placed by id (as summarizeMessages orders), which may put it first.
+  if (m.sentAt > conversation.lastMessageAt) {
     const switches =
       conversation.lastChannel !== undefined && conversation.lastChannel !== m.channel
         ? [
@@ -154,7 +192,7 @@ export async function addMessageToConversation(
           : conversation.publicChannels,
     };
   } else {
-    next = summarizeMessages(next, await allMessages(tx, conversation.id));
+    next = withEarlierMessage(next, m) ?? summarizeMessages(next, await allMessages(tx, conversation.id));
   }
   if (!next.subject && m.subject) next.subject = m.subject;
   if (m.direction === 'inbound' && next.status === 'pending') next.status = 'open';

@@ -1,0 +1,120 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { InboundEvent } from '../model/events.js';
+import type { Store } from '../store/contract.js';
+import { memoryStore } from '../store/memory.js';
+import { summarizeMessages } from './conversations.js';
+import { createHub } from './hub.js';
+import { at, msg, phone } from './test-helpers.js';
+
+// A message older than its conversation's latest updates the summary in place when it lands where its
+// channel was already in use, and re-derives it from every message otherwise. Either way the summary
+// must be what `summarizeMessages` derives from all the messages, whatever the arrival order.
+const runs = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 60);
+const customer = phone('+14155550100');
+
+/** A store that counts `listMessages` calls made inside transactions (reading a whole conversation). */
+function countingStore(): { store: Store; reads: () => number } {
+  const base = memoryStore();
+  let reads = 0;
+  const store: Store = {
+    ...base,
+    transaction: (fn) =>
+      base.transaction((tx) =>
+        fn({
+          ...tx,
+          listMessages: (...args) => {
+            reads++;
+            return tx.listMessages(...args);
+          },
+        }),
+      ),
+  };
+  return { store, reads: () => reads };
+}
+
+const message = (n: number, channel: string, minutes: number, extra = {}) =>
+  msg(channel, customer, minutes / 60, `message ${n}`, {
+    external: { id: `${channel}-late-${n}` },
+    ...extra,
+  });
+
+describe('messages arriving after later ones', () => {
+  it('on the channel in use at their time, update the summary without reading every message', async () => {
+    const { store, reads } = countingStore();
+    const hub = createHub({ store });
+    const endpoint = { endpoint: '+18005550199' };
+    for (let n = 0; n < 50; n += 2) {
+      // Each pair arrives swapped: n + 1 first, then n; some in the same minute as the one before.
+      await hub.ingest(message(n + 1, 'sms', n + 1, n % 4 === 0 ? endpoint : {}));
+      await hub.ingest(message(n, 'sms', n % 6 === 0 ? n + 1 : n, endpoint));
+    }
+    // Only the first swap (a message as old as the conversation's start) reads them all.
+    expect(reads()).toBe(1);
+    const conversations = (await hub.conversations.list()).items;
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]!.createdAt).toBe(at(1 / 60));
+    expect(conversations[0]!.lastMessageAt).toBe(at(49 / 60));
+    expect(conversations[0]!.channelActivity.sms).toEqual({
+      lastMessageAt: at(49 / 60),
+      lastInboundAt: at(49 / 60),
+      endpoint: '+18005550199',
+    });
+    expect((await hub.conversations.messages(conversations[0]!.id, { limit: 100 })).items).toHaveLength(50);
+  });
+
+  it('end with the summary derived from all messages, in any arrival order', async () => {
+    const arrival = fc
+      .array(
+        fc.record({
+          channel: fc.constantFrom('sms', 'voice'),
+          endpoint: fc.constantFrom(undefined, undefined, '+18005550199', '+18005550100'),
+          outbound: fc.boolean(),
+          publicPost: fc.boolean(),
+        }),
+        { minLength: 2, maxLength: 14 },
+      )
+      .chain((messages) =>
+        fc.record({
+          messages: fc.constant(messages),
+          // Minutes, some equal (ties are ordered by id), all within one session.
+          minutes: fc.array(fc.integer({ min: 0, max: 20 }), {
+            minLength: messages.length,
+            maxLength: messages.length,
+          }),
+          order: fc.shuffledSubarray(
+            messages.map((_, i) => i),
+            { minLength: messages.length },
+          ),
+        }),
+      );
+    await fc.assert(
+      fc.asyncProperty(arrival, async ({ messages, minutes, order }) => {
+        const hub = createHub({ store: memoryStore() });
+        const events: InboundEvent[] = messages.map((m, i) =>
+          message(i, m.channel, minutes[i]!, {
+            ...(m.endpoint ? { endpoint: m.endpoint } : {}),
+            ...(m.outbound ? { direction: 'outbound', from: phone('+18005550199'), to: [customer] } : {}),
+            ...(m.publicPost ? { visibility: 'public' } : {}),
+          }),
+        );
+        for (const i of order) await hub.ingest(events[i]!);
+        for (const conversation of (await hub.conversations.list({ limit: 100 })).items) {
+          const all = (await hub.conversations.messages(conversation.id, { limit: 100 })).items;
+          const derived = summarizeMessages(conversation, all);
+          for (const field of [
+            'channels',
+            'switches',
+            'channelActivity',
+            'lastChannel',
+            'lastMessageAt',
+            'createdAt',
+            'publicChannels',
+          ] as const)
+            expect(conversation[field], field).toEqual(derived[field]);
+        }
+      }),
+      { seed: 20261123, numRuns: runs },
+    );
+  });
+});
