@@ -3,7 +3,9 @@
 // on the memory store (`hub.ingest`, one by one) and on PGlite (`hub.ingestMany`, batches of 100).
 // Every message carries its own thread key (as WhatsApp's do, so a later quoted reply finds it): a
 // store that kept them all in the conversation's record would make each message cost more than the
-// one before. Writes its figures as JSON to the path it is given.
+// one before; so would one that re-read the whole conversation for each message arriving after a
+// later one (measured with each pair of messages swapped). Writes its figures as JSON to the path
+// it is given.
 //
 //   node bench/long-conversation.mjs [results.json]
 import { writeFileSync } from 'node:fs';
@@ -63,29 +65,35 @@ async function run(store, total, marks, ingestRange) {
   }
 }
 
-const oneByOne = async (hub, from, to, customer) => {
-  for (let n = from; n < to; n++) await hub.ingest(event(n, customer));
+// The k-th message to arrive: in time order, or with each pair swapped (1, 0, 3, 2, …).
+const ARRIVALS = { 'in order': (k) => k, 'each pair swapped': (k) => k ^ 1 };
+
+const oneByOne = (arrival) => async (hub, from, to, customer) => {
+  for (let k = from; k < to; k++) await hub.ingest(event(arrival(k), customer));
 };
-const batched = async (hub, from, to, customer) => {
-  for (let n = from; n < to; n += 100) {
+const batched = (arrival) => async (hub, from, to, customer) => {
+  for (let k = from; k < to; k += 100) {
     const batch = [];
-    for (let k = n; k < Math.min(to, n + 100); k++) batch.push(event(k, customer));
+    for (let j = k; j < Math.min(to, k + 100); j++) batch.push(event(arrival(j), customer));
     for (const r of await hub.ingestMany(batch)) if (r.status === 'rejected') throw r.reason;
   }
 };
 
-const results = [
-  {
+const results = [];
+for (const [arrival, order] of Object.entries(ARRIVALS)) {
+  results.push({
     store: 'memory',
     mode: 'hub.ingest, one by one',
-    ...(await run(memoryStore(), 50_000, [WINDOW, 10_000, 50_000], oneByOne)),
-  },
-  {
+    arrival,
+    ...(await run(memoryStore(), 50_000, [WINDOW, 10_000, 50_000], oneByOne(order))),
+  });
+  results.push({
     store: 'PGlite (in memory)',
     mode: 'hub.ingestMany, batches of 100',
-    ...(await run(await pgliteStore(), 20_000, [WINDOW, 10_000, 20_000], batched)),
-  },
-];
+    arrival,
+    ...(await run(await pgliteStore(), 20_000, [WINDOW, 10_000, 20_000], batched(order))),
+  });
+}
 
 const out = process.argv[2];
 if (out) writeFileSync(out, JSON.stringify({ results }, null, 2));

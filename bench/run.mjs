@@ -122,7 +122,7 @@ try {
     for (const r of long?.results ?? []) {
       for (const w of r.windows) {
         rows.push([
-          `long conversation, ${r.store}`,
+          `long conversation, ${r.store}, ${r.arrival}`,
           `message ${w.messages.toLocaleString('en-US')} (${r.mode})`,
           `${fmt(w.usPerMessage, 1)} µs/msg`,
           '',
@@ -130,7 +130,7 @@ try {
         ]);
       }
       rows.push([
-        `long conversation, ${r.store}`,
+        `long conversation, ${r.store}, ${r.arrival}`,
         `last window vs cheapest; ${r.conversationThreadKeys} thread key(s) in the record`,
         `×${fmt(r.growth, 2)}`,
         'flat ≈ 1',
