@@ -4,7 +4,7 @@
 // Every message carries its own thread key (as WhatsApp's do, so a later quoted reply finds it): a
 // store that kept them all in the conversation's record would make each message cost more than the
 // one before; so would one that re-read the whole conversation for each message arriving after a
-// later one (measured with each pair of messages swapped). Writes its figures as JSON to the path
+// later one (measured with each pair of messages swapped, and with every message at one time). Writes its figures as JSON to the path
 // it is given.
 //
 //   node bench/long-conversation.mjs [results.json]
@@ -13,17 +13,17 @@ import { createHub, memoryStore } from '../packages/core/dist/index.js';
 import { pgliteStore } from '../packages/postgres/dist/index.js';
 
 const START = Date.parse('2026-11-02T09:00:00.000Z');
-const WINDOW = 1000;
+const WINDOW = 2000;
 const WARMUP = 10000;
 
-const event = (n, from = '14155550100') => ({
+const event = (n, from = '14155550100', sameTime = false) => ({
   type: 'message',
   message: {
     channel: 'whatsapp',
     from: { kind: 'whatsapp', value: from },
     to: [{ kind: 'whatsapp', value: '18005550199' }],
     // A minute apart: one session, one conversation.
-    sentAt: new Date(START + n * 60_000).toISOString(),
+    sentAt: new Date(START + (sameTime ? 0 : n * 60_000)).toISOString(),
     text: `Message ${n} about order 1042`,
     external: { id: `wamid.${from}.${n}` },
     thread: { keys: [`whatsapp:wamid.${from}.${n}`], refs: [] },
@@ -65,16 +65,21 @@ async function run(store, total, marks, ingestRange) {
   }
 }
 
-// The k-th message to arrive: in time order, or with each pair swapped (1, 0, 3, 2, …).
-const ARRIVALS = { 'in order': (k) => k, 'each pair swapped': (k) => k ^ 1 };
+// The k-th message to arrive: in time order, with each pair swapped (1, 0, 3, 2, …), or all with
+// one timestamp (an import without times; ties are ordered by id, so most land before the latest).
+const ARRIVALS = {
+  'in order': (k, customer) => event(k, customer),
+  'each pair swapped': (k, customer) => event(k ^ 1, customer),
+  'one timestamp': (k, customer) => event(k, customer, true),
+};
 
 const oneByOne = (arrival) => async (hub, from, to, customer) => {
-  for (let k = from; k < to; k++) await hub.ingest(event(arrival(k), customer));
+  for (let k = from; k < to; k++) await hub.ingest(arrival(k, customer));
 };
 const batched = (arrival) => async (hub, from, to, customer) => {
   for (let k = from; k < to; k += 100) {
     const batch = [];
-    for (let j = k; j < Math.min(to, k + 100); j++) batch.push(event(arrival(j), customer));
+    for (let j = k; j < Math.min(to, k + 100); j++) batch.push(arrival(j, customer));
     for (const r of await hub.ingestMany(batch)) if (r.status === 'rejected') throw r.reason;
   }
 };

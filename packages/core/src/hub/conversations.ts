@@ -116,13 +116,14 @@ export function summarizeMessages(
 /**
  * The summary with a message not later than the conversation's latest, when that message lands where
  * its channel was already in use (a WhatsApp message arriving after the next one, or in the same
- * second as it: the common cases). It then changes no switch, no channel order and no start, only its
- * channel's activity, and `summarizeMessages` would give the same. Undefined when it may change
- * more; the caller then derives the summary from every message (a read as long as the conversation).
+ * second as it, or before the first on the first's channel: the common cases). It then changes no
+ * switch and no channel order, only its channel's activity and perhaps the start, and
+ * `summarizeMessages` would give the same. Undefined when it may change more; the caller then
+ * derives the summary from every message (a read as long as the conversation).
  */
 function withEarlierMessage(conversation: Conversation, m: MessageFacts): Conversation | undefined {
-  if (m.sentAt <= conversation.createdAt) return undefined;
-  // The channel in use just before the message: the last switch before it, or the first channel.
+  // The channel in use just before the message: the last switch before it, or the first channel
+  // (before the first message too: one on that channel becomes the first and switches nothing).
   let inUse = conversation.channels[0];
   for (const s of conversation.switches) {
     if (s.at < m.sentAt || (s.at === m.sentAt && s.messageId < m.id)) inUse = s.to;
@@ -138,6 +139,7 @@ function withEarlierMessage(conversation: Conversation, m: MessageFacts): Conver
   if (m.visibility === 'public' && (publicChannels.length !== 1 || publicChannels[0] !== m.channel))
     return undefined;
   return withKeys(conversation, {
+    createdAt: minIso(conversation.createdAt, m.sentAt),
     channelActivity: withKeys(conversation.channelActivity, { [m.channel]: touchActivity(activity, m) }),
   });
 }

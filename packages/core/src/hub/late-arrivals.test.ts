@@ -49,8 +49,7 @@ describe('messages arriving after later ones', () => {
       await hub.ingest(message(n + 1, 'sms', n + 1, n % 4 === 0 ? endpoint : {}));
       await hub.ingest(message(n, 'sms', n % 6 === 0 ? n + 1 : n, endpoint));
     }
-    // Only the first swap (a message as old as the conversation's start) reads them all.
-    expect(reads()).toBe(1);
+    expect(reads()).toBe(0);
     const conversations = (await hub.conversations.list()).items;
     expect(conversations).toHaveLength(1);
     expect(conversations[0]!.createdAt).toBe(at(1 / 60));
@@ -61,6 +60,33 @@ describe('messages arriving after later ones', () => {
       endpoint: '+18005550199',
     });
     expect((await hub.conversations.messages(conversations[0]!.id, { limit: 100 })).items).toHaveLength(50);
+
+    // Before the start on the first message's channel: it becomes the first, nothing else moves.
+    await hub.ingest(message(98, 'sms', 0.5));
+    expect(reads()).toBe(0);
+    // Before the start on another channel: the channel order changes, so the history is derived again.
+    await hub.ingest(message(99, 'voice', 0));
+    expect(reads()).toBe(1);
+    const [after] = (await hub.conversations.list()).items;
+    expect(after!.channels).toEqual(['voice', 'sms']);
+    expect(after!.createdAt).toBe(at(0));
+    expect(after!.switches).toEqual([
+      { from: 'voice', to: 'sms', at: at(0.5 / 60), messageId: expect.any(String) },
+    ]);
+  });
+
+  it('sharing one timestamp (an import without times, a burst in one second) read nothing either', async () => {
+    const { store, reads } = countingStore();
+    const hub = createHub({ store });
+    for (let n = 0; n < 40; n++) await hub.ingest(message(n, 'sms', 5));
+    expect(reads()).toBe(0);
+    const conversations = (await hub.conversations.list()).items;
+    expect(conversations).toHaveLength(1);
+    expect(conversations[0]!).toMatchObject({
+      createdAt: at(5 / 60),
+      lastMessageAt: at(5 / 60),
+      switches: [],
+    });
   });
 
   it('end with the summary derived from all messages, in any arrival order', async () => {
