@@ -114,9 +114,9 @@ export function summarizeMessages(
 }
 
 /**
- * The summary with a message not later than the conversation's latest, when that message lands where
- * its channel was already in use (a WhatsApp message arriving after the next one, or in the same
- * second as it, or before the first on the first's channel: the common cases). It then changes no
+ * The summary with a message older than the conversation's latest, when that message lands where
+ * its channel was already in use (a WhatsApp message arriving after the next one, or before the
+ * first on the first's channel: the common cases). It then changes no
  * switch and no channel order, only its channel's activity and perhaps the start, and
  * `summarizeMessages` would give the same. Undefined when it may change more; the caller then
  * derives the summary from every message (a read as long as the conversation).
@@ -169,8 +169,7 @@ export async function addMessageToConversation(
   // The message's thread keys go to the store's index only (claimed below): kept in the record too,
   // they made every message rewrite a list as long as the conversation.
   let next: Conversation = { ...conversation, contactIds: union(conversation.contactIds, contactIds) };
-  // Strictly later only: a tie is placed by id (as summarizeMessages orders), which may put it first.
-  if (m.sentAt > conversation.lastMessageAt) {
+  if (m.sentAt >= conversation.lastMessageAt) {
     const switches =
       conversation.lastChannel !== undefined && conversation.lastChannel !== m.channel
         ? [
