@@ -116,10 +116,10 @@ export function summarizeMessages(
 /**
  * The summary with a message older than the conversation's latest, when that message lands where
  * its channel was already in use (a WhatsApp message arriving after the next one, or before the
- * first on the first's channel: the common cases). It then changes no
- * switch and no channel order, only its channel's activity and perhaps the start, and
- * `summarizeMessages` would give the same. Undefined when it may change more; the caller then
- * derives the summary from every message (a read as long as the conversation).
+ * first on the first's channel: the common cases). It then changes no switch and no channel order,
+ * only its channel's activity and perhaps the start, and `summarizeMessages` would give the same.
+ * Undefined when it may change more; the caller then derives the summary from every message (a
+ * read as long as the conversation).
  */
 function withEarlierMessage(conversation: Conversation, m: MessageFacts): Conversation | undefined {
   // The channel in use just before the message: the last switch before it, or the first channel
