@@ -7,6 +7,8 @@ import { type Engine, liveContact, maxIso, minIso, olderOf, type PendingEmit } f
 import { contactLockKey } from './prepare.js';
 
 const trusted = (trust: Trust) => trust !== 'unverified';
+const holds = (contact: Contact, identity: Identity) =>
+  contact.identities.some((i) => i.kind === identity.kind && i.value === identity.value);
 
 function withIdentity(
   contact: Contact,
@@ -201,7 +203,10 @@ export async function resolveSenderInTx(
     await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.nowIso()) });
   if (owners.get(key) !== updated.id) await tx.claimIdentityKeys(updated.id, [key]);
 
-  for (const link of trustedLinks) {
+  for (const [i, link] of trustedLinks.entries()) {
+    // Most links repeat one the contact already holds (every WhatsApp message carries its BSUID):
+    // keys only ever move to the surviving contact, so an owner read above still owns it.
+    if (owners.get(linkKeys[i]!) === updated.id && holds(updated, link.identity)) continue;
     updated = await linkIdentityInTx(tx, engine, updated.id, link.identity, link.trust, emits, link.evidence);
   }
   return { contact: updated, resolution };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Store, StoreTransaction } from '../store/contract.js';
 import { memoryStore } from '../store/memory.js';
 import { createHub } from './hub.js';
 import { at, email, msg, phone, wa } from './test-helpers.js';
@@ -83,6 +84,43 @@ describe('identity pitfalls (DESIGN.md)', () => {
       'whatsapp:972987654321',
     ]);
     expect(b.conversation.id).toBe(a.conversation.id);
+  });
+
+  it('a link the contact already holds costs no further read or write (every WhatsApp message repeats it)', async () => {
+    const base = memoryStore();
+    const calls: string[] = [];
+    const store: Store = {
+      ...base,
+      transaction: (fn) =>
+        base.transaction((tx) =>
+          fn(
+            new Proxy(tx, {
+              get(target, name) {
+                const value = target[name as keyof StoreTransaction];
+                if (typeof value !== 'function') return value;
+                return (...args: unknown[]) => {
+                  calls.push(String(name));
+                  return (value as (...a: unknown[]) => unknown).apply(target, args);
+                };
+              },
+            }),
+          ),
+        ),
+    };
+    const hub = createHub({ store, clock: () => new Date(at(50)) });
+    const bsuid = { kind: 'whatsapp-bsuid', value: 'US.13491208655302741918' };
+    const links = [{ identity: bsuid, trust: 'provider' as const }];
+    await hub.ingest(msg('whatsapp', wa('972987654321'), 0, 'first', { links }));
+    calls.length = 0;
+    const again = await hub.ingest(msg('whatsapp', wa('972987654321'), 1, 'second', { links }));
+    if (again.type !== 'message') throw new Error('expected a message');
+    expect(again.contact.identities.map((i) => i.kind).sort()).toEqual(['whatsapp', 'whatsapp-bsuid']);
+    // One look-up of the sender and the link together, one read of the contact, no write.
+    const contactCalls = ['findContactIdsByIdentityKeys', 'getContact', 'updateContact', 'claimIdentityKeys'];
+    expect(calls.filter((c) => contactCalls.includes(c))).toEqual([
+      'findContactIdsByIdentityKeys',
+      'getContact',
+    ]);
   });
 
   it('a provider link merges two contacts that were apart (BSUID contact + phone contact)', async () => {
