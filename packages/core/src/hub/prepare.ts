@@ -4,7 +4,7 @@ import type { NormalizedInboundEvent, NormalizedInboundMessage } from '../model/
 import type { Identity } from '../model/identity.js';
 import type { PrefetchHint } from '../store/contract.js';
 import { eventTarget, type MessageEvent } from './apply.js';
-import type { Engine } from './engine.js';
+import { type Engine, withKeys } from './engine.js';
 
 /**
  * An event ready for a transaction: identities normalized, and the keys its ingest locks and looks
@@ -42,16 +42,14 @@ export function normalizeMessageIdentities(
   m: NormalizedInboundMessage,
   engine: Engine,
 ): NormalizedInboundMessage {
-  return {
-    ...m,
+  return withKeys(m, {
     from: normalizeAt(m.from, engine, 'message.from'),
     to: m.to.map((i, n) => normalizeAt(i, engine, `message.to[${n}]`)),
     participants: m.participants.map((i, n) => normalizeAt(i, engine, `message.participants[${n}]`)),
-    links: m.links.map((l, n) => ({
-      ...l,
-      identity: normalizeAt(l.identity, engine, `message.links[${n}]`),
-    })),
-  };
+    links: m.links.map((l, n) =>
+      withKeys(l, { identity: normalizeAt(l.identity, engine, `message.links[${n}]`) }),
+    ),
+  });
 }
 
 /** The customer a message is about: its sender when inbound, its first recipient when outbound. */
@@ -62,7 +60,21 @@ export function customerOf(m: NormalizedInboundMessage): Identity {
   return customer;
 }
 
-const sortedUnique = (keys: string[]) => [...new Set(keys)].sort();
+/**
+ * Sorted (by code unit, as `sort` does), each once. One event locks a handful of keys, for which an
+ * insertion sort costs a third of a Set and `sort`; a batch's hundreds take the latter.
+ */
+export function sortedUnique(keys: string[]): string[] {
+  if (keys.length > 16) return [...new Set(keys)].sort();
+  const out: string[] = [];
+  for (const key of keys) {
+    let i = out.length;
+    while (i > 0 && out[i - 1]! > key) i--;
+    if (i > 0 && out[i - 1] === key) continue;
+    out.splice(i, 0, key);
+  }
+  return out;
+}
 const noLookups = (): PrefetchHint => ({ identityKeys: [], threadKeys: [], messages: [] });
 
 /** Normalizes a validated event and lists what its ingest will lock and read. Throws `ValidationError`. */
