@@ -155,11 +155,13 @@ export async function resolveSenderInTx(
   const ownerId = owners.get(key);
   if (ownerId !== undefined) contact = await liveContact(tx, ownerId);
   if (contact) {
-    const known = contact.identities.find((i) => identityKey(i, engine.identity) === key);
-    const via =
-      known && (known.kind !== sender.identity.kind || known.value !== sender.identity.value)
-        ? `same number as their ${describeIdentity(known)}`
-        : `known by ${describeIdentity(sender.identity)}`;
+    // Usually the contact holds this very identity; only otherwise is it known by an equivalent one.
+    const known = holds(contact, sender.identity)
+      ? undefined
+      : contact.identities.find((i) => identityKey(i, engine.identity) === key);
+    const via = known
+      ? `same number as their ${describeIdentity(known)}`
+      : `known by ${describeIdentity(sender.identity)}`;
     resolution = { created: false, detail: via };
   } else {
     // An unknown sender whose linked identity is known joins that contact instead of a new one.
