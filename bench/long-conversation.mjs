@@ -4,8 +4,9 @@
 // Every message carries its own thread key (as WhatsApp's do, so a later quoted reply finds it): a
 // store that kept them all in the conversation's record would make each message cost more than the
 // one before; so would one that re-read the whole conversation for each message arriving after a
-// later one (measured with each pair of messages swapped, and with every message at one time). Writes its figures as JSON to the path
-// it is given.
+// later one (measured with each pair of messages swapped, and with every message at one time), or
+// one that kept every channel switch (measured with WhatsApp and SMS in turn). Writes its figures as
+// JSON to the path it is given.
 //
 //   node bench/long-conversation.mjs [results.json]
 import { writeFileSync } from 'node:fs';
@@ -16,18 +17,24 @@ const START = Date.parse('2026-11-02T09:00:00.000Z');
 const WINDOW = 2000;
 const WARMUP = 10000;
 
-const event = (n, from = '14155550100', sameTime = false) => ({
+const idOf = (channel, from, n) => (channel === 'sms' ? `SM${from}x${n}` : `wamid.${from}.${n}`);
+const event = (n, from = '14155550100', sameTime = false, channel = 'whatsapp') => ({
   type: 'message',
   message: {
-    channel: 'whatsapp',
-    from: { kind: 'whatsapp', value: from },
-    to: [{ kind: 'whatsapp', value: '18005550199' }],
+    channel,
+    // SMS and WhatsApp of one number are one customer: switching between them stays in one conversation.
+    from: channel === 'sms' ? { kind: 'phone', value: `+${from}` } : { kind: 'whatsapp', value: from },
+    to: [
+      channel === 'sms'
+        ? { kind: 'phone', value: '+18005550199' }
+        : { kind: 'whatsapp', value: '18005550199' },
+    ],
     // A minute apart: one session, one conversation.
     sentAt: new Date(START + (sameTime ? 0 : n * 60_000)).toISOString(),
     text: `Message ${n} about order 1042`,
-    external: { id: `wamid.${from}.${n}` },
-    thread: { keys: [`whatsapp:wamid.${from}.${n}`], refs: [] },
-    raw: { id: `wamid.${from}.${n}`, text: { body: `Message ${n} about order 1042` } },
+    external: { id: idOf(channel, from, n) },
+    thread: { keys: [`${channel === 'sms' ? 'twilio' : 'whatsapp'}:${idOf(channel, from, n)}`], refs: [] },
+    raw: { id: idOf(channel, from, n), text: { body: `Message ${n} about order 1042` } },
   },
 });
 
@@ -56,6 +63,7 @@ async function run(store, total, marks, ingestRange) {
     if (conversations.length !== 1) throw new Error(`expected one conversation, got ${conversations.length}`);
     return {
       conversationThreadKeys: conversations[0].threadKeys.length,
+      switches: conversations[0].switchCount,
       windows,
       // Against the cheapest window, so a slow first one (code still warming up) cannot hide growth.
       growth: windows.at(-1).usPerMessage / Math.min(...windows.map((w) => w.usPerMessage)),
@@ -71,6 +79,8 @@ const ARRIVALS = {
   'in order': (k, customer) => event(k, customer),
   'each pair swapped': (k, customer) => event(k ^ 1, customer),
   'one timestamp': (k, customer) => event(k, customer, true),
+  // Every message a channel switch: the record keeps the latest 100 switches, not all of them.
+  'WhatsApp and SMS in turn': (k, customer) => event(k, customer, false, k % 2 === 0 ? 'whatsapp' : 'sms'),
 };
 
 const oneByOne = (arrival) => async (hub, from, to, customer) => {

@@ -131,7 +131,9 @@ try {
       }
       rows.push([
         `long conversation, ${r.store}, ${r.arrival}`,
-        `last window vs cheapest; ${r.conversationThreadKeys} thread key(s) in the record`,
+        `last window vs cheapest; ${r.conversationThreadKeys} thread key(s) in the record${
+          r.switches ? `, ${r.switches.toLocaleString('en-US')} switches` : ''
+        }`,
         `×${fmt(r.growth, 2)}`,
         'flat ≈ 1',
         r.growth <= 1.5 ? 'flat: met' : 'flat: missed',

@@ -1,4 +1,10 @@
-import type { ChannelActivity, ChannelSwitch, Conversation } from '../model/conversation.js';
+import {
+  type ChannelActivity,
+  type ChannelSwitch,
+  type Conversation,
+  RECENT_SWITCHES,
+  switchCountOf,
+} from '../model/conversation.js';
 import type { Message } from '../model/message.js';
 import type { StoreReader, StoreTransaction } from '../store/contract.js';
 import {
@@ -61,6 +67,7 @@ export function newConversationFor(
     channels: [m.channel],
     threadKeys: [...new Set(threadKeysOf(m))],
     switches: [],
+    switchCount: 0,
     lastChannel: m.channel,
     channelActivity: { [m.channel]: touchActivity(undefined, m) },
     publicChannels: m.visibility === 'public' ? [m.channel] : [],
@@ -101,7 +108,8 @@ export function summarizeMessages(
   const result: Conversation = {
     ...conversation,
     channels,
-    switches,
+    switches: switches.length > RECENT_SWITCHES ? switches.slice(-RECENT_SWITCHES) : switches,
+    switchCount: switches.length,
     channelActivity,
     publicChannels: [...publicChannels],
   };
@@ -124,9 +132,13 @@ export function summarizeMessages(
 function withEarlierMessage(conversation: Conversation, m: MessageFacts): Conversation | undefined {
   // The channel in use just before the message: the last switch before it, or the first channel
   // (before the first message too: one on that channel becomes the first and switches nothing).
+  const after = (s: ChannelSwitch) => s.at < m.sentAt || (s.at === m.sentAt && s.messageId < m.id);
+  const { switches } = conversation;
+  // The record keeps only the latest switches: before the oldest kept, the channel in use is unknown.
+  if (switchCountOf(conversation) > switches.length && !(switches[0] && after(switches[0]))) return undefined;
   let inUse = conversation.channels[0];
-  for (const s of conversation.switches) {
-    if (s.at < m.sentAt || (s.at === m.sentAt && s.messageId < m.id)) inUse = s.to;
+  for (const s of switches) {
+    if (after(s)) inUse = s.to;
     else break;
   }
   const activity = conversation.channelActivity[m.channel];
@@ -172,12 +184,14 @@ export async function addMessageToConversation(
   let next: Conversation = withKeys(conversation, { contactIds: union(conversation.contactIds, contactIds) });
   if (m.sentAt >= conversation.lastMessageAt) {
     if (conversation.lastChannel !== undefined && conversation.lastChannel !== m.channel) {
-      next.switches = conversation.switches.concat({
+      const kept = conversation.switches;
+      next.switches = (kept.length >= RECENT_SWITCHES ? kept.slice(1 - RECENT_SWITCHES) : kept).concat({
         from: conversation.lastChannel,
         to: m.channel,
         at: m.sentAt,
         messageId: m.id,
       });
+      next.switchCount = switchCountOf(conversation) + 1;
     }
     next.channels = union(conversation.channels, [m.channel]);
     next.lastChannel = m.channel;

@@ -8,7 +8,7 @@ import {
 } from '../errors.js';
 import { type IdentityOptions, identityKey, normalizeIdentity } from '../identity/normalize.js';
 import type { Contact } from '../model/contact.js';
-import type { Conversation, ConversationStatus } from '../model/conversation.js';
+import type { ChannelSwitch, Conversation, ConversationStatus } from '../model/conversation.js';
 import {
   type InboundEvent,
   inboundEventSchema,
@@ -31,6 +31,7 @@ import { type IngestResult, ingestPrepared } from './ingest.js';
 import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
 import { type ReplyContent, type ReplyOptions, sendReply } from './reply.js';
 import { adapterForPath, errorResponse, textResponse } from './router.js';
+import { listSwitches } from './switches.js';
 import { zodToValidationError } from './validation.js';
 
 const HOUR = 3_600_000;
@@ -110,6 +111,15 @@ export interface Hub {
     get(id: string): Promise<Conversation>;
     list(options?: ListConversationsOptions): Promise<Page<Conversation>>;
     messages(id: string, options?: PageOptions): Promise<Page<Message>>;
+    /**
+     * Every channel switch, oldest first, in pages (the record's `switches` keeps the latest 100).
+     *
+     * @example
+     * ```ts
+     * const { items, nextCursor } = await hub.conversations.switches(conversation.id, { limit: 500 });
+     * ```
+     */
+    switches(id: string, options?: PageOptions): Promise<Page<ChannelSwitch>>;
     merge(a: string, b: string): Promise<Conversation>;
     close(id: string): Promise<Conversation>;
     reopen(id: string): Promise<Conversation>;
@@ -470,6 +480,10 @@ export function createHub(options: HubOptions): Hub {
       async messages(id, pageOptions) {
         const c = await getConversation(id);
         return store.listMessages(c.id, pageOptions);
+      },
+      async switches(id, pageOptions) {
+        const c = await getConversation(id);
+        return listSwitches(store, c.id, pageOptions);
       },
       merge(a, b) {
         return write(async (tx, emits) => {

@@ -13,6 +13,13 @@ export const channelSwitchSchema = z.object({
 });
 export type ChannelSwitch = z.infer<typeof channelSwitchSchema>;
 
+/** How many of the latest channel switches a conversation's record keeps. */
+export const RECENT_SWITCHES = 100;
+
+/** The number of channel switches a conversation has had (records from earlier versions lack the count). */
+export const switchCountOf = (conversation: Pick<Conversation, 'switches' | 'switchCount'>): number =>
+  conversation.switchCount ?? conversation.switches.length;
+
 /** Per channel: when the conversation last saw a message on it, and through which business endpoint. */
 export const channelActivitySchema = z.object({
   lastMessageAt: timestampSchema,
@@ -34,8 +41,13 @@ export const conversationSchema = z.object({
    * (`findConversationIdsByThreadKeys`), so the record does not grow with each message.
    */
   threadKeys: z.array(z.string()),
-  /** Channel switches in the order they happened. */
+  /**
+   * The latest channel switches (at most `RECENT_SWITCHES`, 100), oldest first. A record that kept
+   * them all would grow with every switch; `hub.conversations.switches(id)` pages through every one.
+   */
   switches: z.array(channelSwitchSchema).default([]),
+  /** How many channel switches the conversation has had. Records written by earlier versions lack it: count `switches`. */
+  switchCount: z.number().int().nonnegative().optional(),
   /** Channel of the latest message (by sentAt). */
   lastChannel: z.string().optional(),
   channelActivity: z.record(z.string(), channelActivitySchema).default({}),
