@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHub } from '../hub/hub.js';
 import type { Store } from '../store/contract.js';
+import { encodeCursor } from '../store/pagination.js';
 import type { ConformanceCase } from './cases.js';
 import { inboundMessage, makeContact, makeConversation, makeMessage } from './fixtures.js';
 
@@ -178,6 +179,13 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         ['m5'],
       );
       assert.equal(third.nextCursor, undefined);
+      // Cursors are the shared keyset form (pagination.ts): the hub builds one to resume after a message.
+      const m2 = messages.find((m) => m.text === 'm2')!;
+      const resumed = await store.listMessages(conversation.id, { cursor: encodeCursor(m2.sentAt, m2.id) });
+      assert.deepEqual(
+        resumed.items.map((m) => m.text),
+        ['m3', 'm4', 'm5'],
+      );
     }),
     c('lists conversations by last activity, filtered and paginated, without tombstones', async (store) => {
       const contact = makeContact();
