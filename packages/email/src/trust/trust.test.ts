@@ -4,7 +4,7 @@ import { dkimSign } from 'mailauth';
 import { describe, expect, it } from 'vitest';
 import { parseEmail } from '../mime/email.js';
 import { parseAuthenticationResults, trustFromAuthenticationResults } from './authres.js';
-import { authenticateEmail } from './mailauth.js';
+import { authenticateEmail, overlongAddressHeader } from './mailauth.js';
 
 const message = (from: string, authResults: string[]) =>
   [
@@ -142,6 +142,35 @@ describe('mailauth (DKIM + SPF + DMARC with an injected resolver)', () => {
       resolver,
     });
     expect(result).toEqual({ trust: 'provider', reason: 'mailauth: dmarc=pass for example.org' });
+  });
+
+  it('leaves a From of 100,000 addresses unverified without running mailauth (its parser is quadratic)', async () => {
+    const crowd = Array.from({ length: 100_000 }, (_, i) => `u${i}@example.org`).join(',\r\n ');
+    const huge = message(crowd, []);
+    for (const form of [huge, new TextEncoder().encode(huge)]) {
+      const result = await authenticateEmail(form, { ip: '192.0.2.10', sender: 'ann@example.org', resolver });
+      expect(result).toEqual({
+        trust: 'unverified',
+        reason: 'mailauth not run: its from header is over 16384 bytes',
+      });
+    }
+  });
+
+  it('measures address headers with their folded lines, and only in the header block', () => {
+    const folded = `From: ${'a'.repeat(10_000)}\r\n ${'b'.repeat(10_000)}\r\nTo: x@y.z\r\n\r\nbody`;
+    expect(overlongAddressHeader(folded)).toEqual({ name: 'from', bytes: 20_011 });
+    expect(overlongAddressHeader(`Return-Path: <${'r'.repeat(20_000)}@x.org>\n\nbody`)?.name).toBe(
+      'return-path',
+    );
+    // A long body line, or a long header that carries no address, is not an address header.
+    expect(
+      overlongAddressHeader(
+        `From: a@b.c\r\nSubject: ${'s'.repeat(20_000)}\r\n\r\nFrom: ${'x'.repeat(20_000)}`,
+      ),
+    ).toBe(undefined);
+    expect(overlongAddressHeader(new TextEncoder().encode(`From: a@b.c\n\n${'x'.repeat(40_000)}`))).toBe(
+      undefined,
+    );
   });
 
   it('fails a forged From sent from elsewhere', async () => {
