@@ -131,7 +131,7 @@ try {
       }
       rows.push([
         `long conversation, ${r.store}, ${r.arrival}`,
-        `last window vs cheapest; ${r.conversationThreadKeys} thread key(s) in the record${
+        `last window vs a short conversation beside it; ${r.conversationThreadKeys} thread key(s) in the record${
           r.switches ? `, ${r.switches.toLocaleString('en-US')} switches` : ''
         }`,
         `×${fmt(r.growth, 2)}`,
