@@ -6,9 +6,9 @@
 // one before; so would one that re-read the whole conversation for each message arriving after a
 // later one (measured with each pair of messages swapped, and with every message at one time), or
 // one that kept every channel switch (measured with WhatsApp and SMS in turn). Growth is the cost of
-// a message in the long conversation against one in a short conversation timed beside it (with the
-// old thread-key record it was ×17 at 20,000 messages; flat is 1). Writes its figures as JSON to the
-// path it is given.
+// a message in the long conversation against one in a short conversation timed beside it (with
+// every switch kept in the record it was ×17 at 20,000 messages; flat is 1). Writes its figures as
+// JSON to the path it is given.
 //
 //   node bench/long-conversation.mjs [results.json]
 import { writeFileSync } from 'node:fs';
