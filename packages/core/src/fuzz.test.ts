@@ -5,6 +5,7 @@ import { createHub } from './hub/hub.js';
 import { normalizeEmail } from './identity/email.js';
 import { normalizeIdentity } from './identity/normalize.js';
 import { normalizePhone } from './identity/phone.js';
+import { nestsDeeperThan } from './security/json.js';
 import { memoryStore } from './store/memory.js';
 import { readBody } from './webhook/body.js';
 
@@ -140,6 +141,39 @@ describe('deep values from app code', () => {
     };
     await expect(hub.ingest(event as never)).rejects.toThrow(/nested deeper than 128 levels/);
     expect((await hub.conversations.list()).items).toHaveLength(0);
+  });
+  it('metadata or raw one level under the limit is kept, one level over is refused, as the full check says', async () => {
+    const nest = (levels: number): Record<string, unknown> => {
+      let value: Record<string, unknown> = { leaf: true };
+      for (let i = 1; i < levels; i++) value = { x: value };
+      return value;
+    };
+    const hub = createHub({ store: memoryStore() });
+    let n = 0;
+    for (const field of ['metadata', 'raw'] as const) {
+      for (const levels of [125, 126, 127, 128, 5_000]) {
+        const event = {
+          type: 'message',
+          message: {
+            channel: 'sms',
+            from: { kind: 'phone', value: '+14155550100' },
+            sentAt: '2026-01-01T00:00:00Z',
+            external: { id: `deep-${++n}` },
+            raw: null,
+            [field]: nest(levels),
+          },
+        };
+        const ingest = hub.ingest(event as never);
+        if (nestsDeeperThan(event, 128))
+          await expect(ingest).rejects.toThrow(/nested deeper than 128 levels/);
+        else expect((await ingest).type).toBe('message');
+      }
+    }
+    // 126 levels fit under `message` in an event of 128: two of each kept, three of each refused.
+    expect((await hub.conversations.list()).items).toHaveLength(1);
+    expect(
+      (await hub.conversations.messages((await hub.conversations.list()).items[0]!.id)).items,
+    ).toHaveLength(4);
   });
   it('a store that fails while keeping a rejected payload makes handle answer 500, not throw', async () => {
     const store = memoryStore();

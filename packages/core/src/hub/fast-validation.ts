@@ -112,19 +112,31 @@ const redaction = (v: unknown) => {
   return { kind: str(o.kind), field: str(o.field), start: int(o.start, 0), end: int(o.end, 0) };
 };
 
-/** A copy of a JSON value (what zod's `jsonValueSchema` returns), refusing anything else. */
-function json(v: unknown): unknown {
+/**
+ * A copy of a JSON value (what zod's `jsonValueSchema` returns), refusing anything else. `levels` is
+ * how many levels of objects and arrays may still nest: a deeper value is left to the hub's full
+ * depth check (the one recursion of this check, so it cannot overflow the stack).
+ */
+function json(v: unknown, levels: number): unknown {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;
   if (typeof v === 'number') return num(v);
-  if (Array.isArray(v)) return list(v, json);
+  if (levels <= 0) unsure();
+  if (Array.isArray(v)) return list(v, (item) => json(item, levels - 1));
   const o = obj(v);
   const out: Obj = {};
   for (const key of Object.keys(o)) {
     if (key === '__proto__') unsure();
-    out[key] = json(o[key]);
+    out[key] = json(o[key], levels - 1);
   }
   return out;
 }
+
+/**
+ * How deep an event may nest (the hub refuses deeper ones before anything recurses into them), and
+ * so how deep a message's metadata and raw payload may, two levels below the event.
+ */
+export const MAX_EVENT_DEPTH = 128;
+const BELOW_MESSAGE = MAX_EVENT_DEPTH - 2;
 
 const MESSAGE_OPTIONALS = ['fromName', 'endpoint', 'subject', 'newText', 'html', 'replyTo'];
 function message(v: unknown): NormalizedInboundMessage {
@@ -151,7 +163,7 @@ function message(v: unknown): NormalizedInboundMessage {
     external: ext,
     visibility: m.visibility === undefined ? 'private' : oneOf(m.visibility, ['public', 'private'] as const),
     warnings: m.warnings === undefined ? [] : list(m.warnings, (w) => str(w)),
-    metadata: m.metadata === undefined ? {} : json(obj(m.metadata)),
+    metadata: m.metadata === undefined ? {} : json(obj(m.metadata), BELOW_MESSAGE),
     trust: m.trust === undefined ? 'provider' : oneOf(m.trust, TRUST),
     links:
       m.links === undefined

@@ -25,7 +25,7 @@ import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
 import { mergeConversationsInTx } from './conversations.js';
 import { createEmitter, type Listener } from './emitter.js';
 import { type Engine, type HubEventName, liveContact, liveConversation, type PendingEmit } from './engine.js';
-import { validateCommonEvent } from './fast-validation.js';
+import { MAX_EVENT_DEPTH, validateCommonEvent } from './fast-validation.js';
 import { randomId } from './ids.js';
 import { type IngestResult, ingestPrepared } from './ingest.js';
 import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
@@ -147,15 +147,24 @@ export interface Hub {
 
 // Stores copy and serialize events recursively: refuse a nesting no real payload has, before any of
 // that can overflow the stack (adapters already bound webhook JSON at 64 levels).
-const MAX_EVENT_DEPTH = 128;
+const tooDeep = () =>
+  new ValidationError(`event: nested deeper than ${MAX_EVENT_DEPTH} levels`, { path: 'event' });
 
 function validateEvent(event: unknown): NormalizedInboundEvent {
-  if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) {
-    throw new ValidationError(`event: nested deeper than ${MAX_EVENT_DEPTH} levels`, { path: 'event' });
-  }
-  // Messages and statuses take a hand-written path that gives zod's exact output; zod decides the rest.
+  // Messages and statuses take a hand-written path that gives zod's exact output and bounds every
+  // nesting but the raw payload's, which is checked alone; zod decides the rest, after a full check.
   const common = validateCommonEvent(event);
-  if (common) return common;
+  if (common) {
+    const raw =
+      common.type === 'message'
+        ? common.message.raw
+        : common.type === 'status'
+          ? common.status.raw
+          : undefined;
+    if (nestsDeeperThan(raw, MAX_EVENT_DEPTH - 2)) throw tooDeep();
+    return common;
+  }
+  if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
   const parsed = inboundEventSchema.safeParse(event);
   if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
   return parsed.data;
