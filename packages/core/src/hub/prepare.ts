@@ -4,7 +4,7 @@ import type { NormalizedInboundEvent, NormalizedInboundMessage } from '../model/
 import type { Identity } from '../model/identity.js';
 import type { PrefetchHint } from '../store/contract.js';
 import { eventTarget, type MessageEvent } from './apply.js';
-import { type Engine, withKeys } from './engine.js';
+import type { Engine } from './engine.js';
 
 /**
  * An event ready for a transaction: identities normalized, and the keys its ingest locks and looks
@@ -42,14 +42,18 @@ export function normalizeMessageIdentities(
   m: NormalizedInboundMessage,
   engine: Engine,
 ): NormalizedInboundMessage {
-  return withKeys(m, {
+  // A spread literal: every key it sets is already on `m`, so V8 clones the shape (0.04 µs here,
+  // Object.assign 0.35 µs).
+  return {
+    ...m,
     from: normalizeAt(m.from, engine, 'message.from'),
     to: m.to.map((i, n) => normalizeAt(i, engine, `message.to[${n}]`)),
     participants: m.participants.map((i, n) => normalizeAt(i, engine, `message.participants[${n}]`)),
-    links: m.links.map((l, n) =>
-      withKeys(l, { identity: normalizeAt(l.identity, engine, `message.links[${n}]`) }),
-    ),
-  });
+    links: m.links.map((l, n) => ({
+      ...l,
+      identity: normalizeAt(l.identity, engine, `message.links[${n}]`),
+    })),
+  };
 }
 
 /** The customer a message is about: its sender when inbound, its first recipient when outbound. */
