@@ -9,6 +9,19 @@ import { nestsDeeperThan } from './security/json.js';
 import { memoryStore } from './store/memory.js';
 import { readBody } from './webhook/body.js';
 
+/** A minimal SMS message event with the given external id, and any message fields to add. */
+const smsEvent = (id: string, fields: Record<string, unknown> = {}) => ({
+  type: 'message',
+  message: {
+    channel: 'sms',
+    from: { kind: 'phone', value: '+14155550100' },
+    sentAt: '2026-01-01T00:00:00Z',
+    external: { id },
+    raw: null,
+    ...fields,
+  },
+});
+
 // Hostile input never crashes: every failure is a typed ValidationError. Fixed seed, modest runs in
 // CI; `pnpm fuzz` raises OMNITHREAD_PROPERTY_RUNS.
 const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 200);
@@ -84,16 +97,7 @@ describe('fuzzing identity normalization', () => {
 describe('fuzzing hub.ingest', () => {
   it('random and mutated events are refused with a ValidationError or ingested, never crash the hub', async () => {
     const hub = createHub({ store: memoryStore() });
-    const base = {
-      type: 'message',
-      message: {
-        channel: 'sms',
-        from: { kind: 'phone', value: '+14155550100' },
-        sentAt: '2026-01-01T00:00:00Z',
-        external: { id: 'x' },
-        raw: null,
-      },
-    };
+    const base = smsEvent('x');
     const mutated = fc
       .tuple(
         fc.constantFrom('type', 'message', 'channel', 'from', 'sentAt', 'external', 'text', 'thread'),
@@ -129,16 +133,7 @@ describe('deep values from app code', () => {
     const hub = createHub({ store: memoryStore() });
     let raw: unknown = 'leaf';
     for (let i = 0; i < 10_000; i++) raw = [raw];
-    const event = {
-      type: 'message',
-      message: {
-        channel: 'sms',
-        from: { kind: 'phone', value: '+14155550100' },
-        sentAt: '2026-01-01T00:00:00Z',
-        external: { id: 'deep' },
-        raw,
-      },
-    };
+    const event = smsEvent('deep', { raw });
     await expect(hub.ingest(event as never)).rejects.toThrow(/nested deeper than 128 levels/);
     expect((await hub.conversations.list()).items).toHaveLength(0);
   });
@@ -152,17 +147,7 @@ describe('deep values from app code', () => {
     let n = 0;
     for (const field of ['metadata', 'raw'] as const) {
       for (const levels of [125, 126, 127, 128, 5_000]) {
-        const event = {
-          type: 'message',
-          message: {
-            channel: 'sms',
-            from: { kind: 'phone', value: '+14155550100' },
-            sentAt: '2026-01-01T00:00:00Z',
-            external: { id: `deep-${++n}` },
-            raw: null,
-            [field]: nest(levels),
-          },
-        };
+        const event = smsEvent(`deep-${++n}`, { [field]: nest(levels) });
         const ingest = hub.ingest(event as never);
         if (nestsDeeperThan(event, 128))
           await expect(ingest).rejects.toThrow(/nested deeper than 128 levels/);

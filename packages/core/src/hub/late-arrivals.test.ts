@@ -1,37 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { InboundEvent } from '../model/events.js';
-import type { Store } from '../store/contract.js';
 import { memoryStore } from '../store/memory.js';
 import { summarizeMessages } from './conversations.js';
 import { createHub } from './hub.js';
-import { at, msg, phone } from './test-helpers.js';
+import { at, countingStore, msg, phone } from './test-helpers.js';
 
 // A message older than its conversation's latest updates the summary in place when it lands where its
 // channel was already in use, and re-derives it from every message otherwise. Either way the summary
 // must be what `summarizeMessages` derives from all the messages, whatever the arrival order.
 const runs = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 60);
 const customer = phone('+14155550100');
-
-/** A store that counts `listMessages` calls made inside transactions (reading a whole conversation). */
-function countingStore(): { store: Store; reads: () => number } {
-  const base = memoryStore();
-  let reads = 0;
-  const store: Store = {
-    ...base,
-    transaction: (fn) =>
-      base.transaction((tx) =>
-        fn({
-          ...tx,
-          listMessages: (...args) => {
-            reads++;
-            return tx.listMessages(...args);
-          },
-        }),
-      ),
-  };
-  return { store, reads: () => reads };
-}
 
 const message = (n: number, channel: string, minutes: number, extra = {}) =>
   msg(channel, customer, minutes / 60, `message ${n}`, {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type ChannelSwitch, type Conversation, RECENT_SWITCHES } from '../model/conversation.js';
-import type { Store, StoreTransaction } from '../store/contract.js';
+import type { StoreTransaction } from '../store/contract.js';
 import { memoryStore } from '../store/memory.js';
 import { makeConversation } from '../testing/fixtures.js';
 import { addMessageToConversation, summarizeMessages } from './conversations.js';
 import { createHub, type Hub } from './hub.js';
-import { msg, phone, wa } from './test-helpers.js';
+import { countingStore, msg, phone, wa } from './test-helpers.js';
 
 // A customer writing by SMS and WhatsApp in turn, a minute apart: every message is a channel switch.
 const sms = phone('+14155550100');
@@ -76,21 +76,7 @@ describe('channel switches of a long conversation', () => {
   });
 
   it('a late message older than the oldest kept switch re-derives the summary; a newer one does not', async () => {
-    const base = memoryStore();
-    let reads = 0;
-    const store: Store = {
-      ...base,
-      transaction: (fn) =>
-        base.transaction((tx) =>
-          fn({
-            ...tx,
-            listMessages: (...args) => {
-              reads++;
-              return tx.listMessages(...args);
-            },
-          }),
-        ),
-    };
+    const { store, reads } = countingStore();
     const hub = createHub({ store });
     // Turns 100 (SMS), 201 and 299 (WhatsApp) never come: WhatsApp stays in use from 99 to 102, SMS
     // from 200 to 203 and from 298 to 301. The record's latest 100 switches begin at message 203.
@@ -99,13 +85,13 @@ describe('channel switches of a long conversation', () => {
       const c = await onlyConversation(hub);
       return summarizeMessages(c, await messagesOf(hub, c.id));
     };
-    expect(reads).toBe(0);
+    expect(reads()).toBe(0);
     await hub.ingest(msg('sms', sms, 299 / 60, 'late, where sms was in use', { external: { id: 'late-a' } }));
-    expect(reads).toBe(0);
+    expect(reads()).toBe(0);
     await hub.ingest(
       msg('sms', sms, 201.5 / 60, 'late, before the kept switches', { external: { id: 'late-b' } }),
     );
-    expect(reads).toBeGreaterThan(0);
+    expect(reads()).toBeGreaterThan(0);
     expect(await onlyConversation(hub)).toEqual(await derived());
     // Between WhatsApp 99 and 101: two switches more, which only the whole history can tell (the
     // record's first channel, SMS, is not what was in use then).

@@ -1,6 +1,8 @@
 // Helpers shared by the hub's tests (not part of the published package).
 import type { Capabilities, ChannelAdapter, OutboundMessage, SendResult } from '../adapter.js';
 import type { InboundMessage } from '../model/events.js';
+import type { Store } from '../store/contract.js';
+import { memoryStore } from '../store/memory.js';
 import type { Hub } from './hub.js';
 
 export const HOUR = 3_600_000;
@@ -92,4 +94,24 @@ export async function canonical(hub: Hub) {
       .join(' '),
   );
   return { conversations: conversations.sort(), contacts: contacts.sort() };
+}
+
+/** A memory store that counts the `listMessages` calls made inside transactions (reads of a whole conversation). */
+export function countingStore(): { store: Store; reads: () => number } {
+  const base = memoryStore();
+  let reads = 0;
+  const store: Store = {
+    ...base,
+    transaction: (fn) =>
+      base.transaction((tx) =>
+        fn({
+          ...tx,
+          listMessages: (...args) => {
+            reads++;
+            return tx.listMessages(...args);
+          },
+        }),
+      ),
+  };
+  return { store, reads: () => reads };
 }
