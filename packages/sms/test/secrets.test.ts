@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { createHub, memoryStore, twilioSignature } from '@omnithread/core';
+import { type ConsoleCapture, captureConsole } from '@omnithread/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSmsAdapter, fetchTwilioMedia } from '../src/index.js';
 import { ACCOUNT_SID, CUSTOMER, inboundMms, inboundSms, OUR_NUMBER, WEBHOOK_URL } from './payloads.js';
@@ -9,15 +10,11 @@ import { ACCOUNT_SID, CUSTOMER, inboundMms, inboundSms, OUR_NUMBER, WEBHOOK_URL 
 const SECRET = 'Zq9secretAuthTokenValue0123456789';
 const BASIC = Buffer.from(`${ACCOUNT_SID}:${SECRET}`).toString('base64');
 
-const logged: string[] = [];
+let output: ConsoleCapture | undefined;
 afterEach(() => {
   vi.restoreAllMocks();
-  logged.length = 0;
+  output?.restore();
 });
-function captureConsole() {
-  for (const level of ['log', 'warn', 'error', 'info', 'debug'] as const)
-    vi.spyOn(console, level).mockImplementation((...args) => void logged.push(inspect(args, { depth: 8 })));
-}
 function clean(text: string) {
   expect(text).not.toContain(SECRET);
   expect(text).not.toContain(BASIC);
@@ -25,7 +22,7 @@ function clean(text: string) {
 
 describe('the Twilio auth token stays secret', () => {
   it('in webhook refusals, answers, rejected records and warnings', async () => {
-    captureConsole();
+    output = captureConsole();
     const sms = createSmsAdapter({ accountSid: ACCOUNT_SID, authToken: SECRET, from: OUR_NUMBER });
     const unsafe = createSmsAdapter({
       accountSid: ACCOUNT_SID,
@@ -64,8 +61,8 @@ describe('the Twilio auth token stays secret', () => {
     }
     clean(JSON.stringify(await hub.rejected.list()));
     expect(unsafe.channel).toBe('sms');
-    expect(logged.length).toBeGreaterThan(0);
-    clean(logged.join('\n'));
+    expect(output!.lines.length).toBeGreaterThan(0);
+    clean(output!.lines.join('\n'));
   });
   it('in the signature-mismatch message, even with credentials or a token in webhookUrl', async () => {
     const sms = createSmsAdapter({

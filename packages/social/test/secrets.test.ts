@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { createHub, memoryStore, metaSignature } from '@omnithread/core';
+import { type ConsoleCapture, captureConsole } from '@omnithread/core/testing';
 import { createMessengerAdapter } from '@omnithread/social/messenger';
 import { createXAdapter, xWebhookSignature } from '@omnithread/social/x';
 import nock from 'nock';
@@ -16,18 +17,14 @@ const APP = 'MetaAppSecretP0o9i8u7';
 const PAGE_TOKEN = 'EAAGpageTokenL1k2j3h4g5';
 const SECRETS = [CONSUMER, BEARER, APP, PAGE_TOKEN];
 
-const logged: string[] = [];
+let output: ConsoleCapture | undefined;
 beforeAll(() => nock.disableNetConnect());
 afterEach(() => {
   vi.restoreAllMocks();
   nock.cleanAll();
-  logged.length = 0;
+  output?.restore();
 });
 afterAll(() => nock.enableNetConnect());
-function captureConsole() {
-  for (const level of ['log', 'warn', 'error', 'info', 'debug'] as const)
-    vi.spyOn(console, level).mockImplementation((...args) => void logged.push(inspect(args, { depth: 8 })));
-}
 function clean(text: string) {
   for (const secret of SECRETS) expect(text).not.toContain(secret);
 }
@@ -50,7 +47,7 @@ const messenger = (options: { verifySignature?: boolean; fetch?: typeof fetch } 
 
 describe('social secrets stay secret', () => {
   it('in webhook refusals, answers, rejected records and verifySignature:false warnings', async () => {
-    captureConsole();
+    output = captureConsole();
     x(false);
     messenger({ verifySignature: false });
     const hub = createHub({ store: memoryStore(), adapters: [x(), messenger()] });
@@ -87,8 +84,8 @@ describe('social secrets stay secret', () => {
       clean(inspect(await adapter.handle!(request).catch((e: unknown) => e), { depth: 8 }));
     }
     clean(JSON.stringify(await hub.rejected.list()));
-    expect(logged.length).toBeGreaterThanOrEqual(2);
-    clean(logged.join('\n'));
+    expect(output!.lines.length).toBeGreaterThanOrEqual(2);
+    clean(output!.lines.join('\n'));
   });
   it('in X API failures (twitter-api-v2 errors keep the request) and Meta Send API failures', async () => {
     nock('https://api.x.com')

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { createHub, memoryStore, twilioSignature } from '@omnithread/core';
+import { type ConsoleCapture, captureConsole } from '@omnithread/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createVoiceAdapter } from './adapter.js';
 import { callStatus, URL_ } from './test-helpers.js';
@@ -8,10 +9,10 @@ import { callStatus, URL_ } from './test-helpers.js';
 const SECRET = 'VoiceAuthTokenS3cr3t000000000000';
 const ACCOUNT = 'AC00000000000000000000000000000000';
 const BASIC = Buffer.from(`${ACCOUNT}:${SECRET}`).toString('base64');
-const logged: string[] = [];
+let output: ConsoleCapture | undefined;
 afterEach(() => {
   vi.restoreAllMocks();
-  logged.length = 0;
+  output?.restore();
 });
 function clean(text: string) {
   expect(text).not.toContain(SECRET);
@@ -38,8 +39,7 @@ const notification = (sid: string) => ({
 
 describe('the voice auth token stays secret', () => {
   it('in refusals, answers, rejected records, API failures and the verification-off warning', async () => {
-    for (const level of ['log', 'warn', 'error', 'info'] as const)
-      vi.spyOn(console, level).mockImplementation((...args) => void logged.push(inspect(args, { depth: 8 })));
+    output = captureConsole();
     createVoiceAdapter({ authToken: SECRET, verifySignature: false } as never);
     const failing = (async () =>
       new Response('{"message":"Authenticate"}', { status: 401 })) as unknown as typeof fetch;
@@ -60,7 +60,7 @@ describe('the voice auth token stays secret', () => {
     for (const request of await requests())
       clean(inspect(await adapter.handle!(request).catch((e: unknown) => e), { depth: 8 }));
     clean(JSON.stringify(await hub.rejected.list()));
-    clean(logged.join('\n'));
+    clean(output!.lines.join('\n'));
   });
   it('a malformed transcript_sid in an authentic notification is a 400 kept as rejected, not a 500', async () => {
     const hub = createHub({

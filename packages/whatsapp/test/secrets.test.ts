@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { createHub, memoryStore, metaSignature } from '@omnithread/core';
+import { type ConsoleCapture, captureConsole } from '@omnithread/core/testing';
 import { createWhatsAppCloudAdapter, fetchMedia } from '@omnithread/whatsapp/cloud';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mockFetch, pywa } from './helpers.js';
@@ -9,15 +10,11 @@ import { mockFetch, pywa } from './helpers.js';
 const APP = 'AppSecretZ9x8c7v6b5n4m3';
 const TOKEN = 'EAAGaccessTokenQ1w2e3r4t5y6u7i8';
 const URL_ = 'https://example.com/webhooks/whatsapp';
-const logged: string[] = [];
+let output: ConsoleCapture | undefined;
 afterEach(() => {
   vi.restoreAllMocks();
-  logged.length = 0;
+  output?.restore();
 });
-function captureConsole() {
-  for (const level of ['log', 'warn', 'error', 'info', 'debug'] as const)
-    vi.spyOn(console, level).mockImplementation((...args) => void logged.push(inspect(args, { depth: 8 })));
-}
 function clean(text: string) {
   expect(text).not.toContain(APP);
   expect(text).not.toContain(TOKEN);
@@ -31,7 +28,7 @@ const graphError = {
 
 describe('WhatsApp Cloud secrets stay secret', () => {
   it('in webhook refusals, answers, rejected records and the verifySignature:false warning', async () => {
-    captureConsole();
+    output = captureConsole();
     createWhatsAppCloudAdapter({
       verifySignature: false,
       verifyToken: 'v',
@@ -64,8 +61,8 @@ describe('WhatsApp Cloud secrets stay secret', () => {
     for (const request of requests())
       clean(inspect(await adapter.handle!(request).catch((e: unknown) => e), { depth: 8 }));
     clean(JSON.stringify(await hub.rejected.list()));
-    expect(logged.length).toBeGreaterThan(0);
-    clean(logged.join('\n'));
+    expect(output!.lines.length).toBeGreaterThan(0);
+    clean(output!.lines.join('\n'));
   });
   it('in Graph API send and media failures', async () => {
     const sendMock = mockFetch([graphError]);

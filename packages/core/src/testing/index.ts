@@ -4,6 +4,7 @@
  */
 export { type AdapterConformanceOptions, adapterConformanceCases } from './adapter-conformance.js';
 export type { ConformanceCase } from './cases.js';
+export { type ConsoleCapture, captureConsole } from './console.js';
 export { inboundMessage, makeContact, makeConversation, makeMessage } from './fixtures.js';
 export { outputDigest, recordedDigests } from './golden.js';
 export {

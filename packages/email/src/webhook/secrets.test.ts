@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import { createHub, memoryStore } from '@omnithread/core';
+import { type ConsoleCapture, captureConsole } from '@omnithread/core/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createEmailAdapter } from '../adapter.js';
 import { mailgunPayload, mailgunSignature, postmarkPayload } from './fixtures.js';
@@ -9,10 +10,10 @@ import { mailgunPayload, mailgunSignature, postmarkPayload } from './fixtures.js
 const PASSWORD = 'BasicPassw0rdQz81';
 const TOKEN = 'QueryTokenXy77';
 const KEY = 'key-MailgunSigningKeyR5t6';
-const logged: string[] = [];
+let output: ConsoleCapture | undefined;
 afterEach(() => {
   vi.restoreAllMocks();
-  logged.length = 0;
+  output?.restore();
 });
 function clean(text: string) {
   for (const secret of [PASSWORD, TOKEN, KEY]) expect(text).not.toContain(secret);
@@ -21,8 +22,7 @@ const basic = (password: string) => `Basic ${Buffer.from(`omni:${password}`).toS
 
 describe('email webhook secrets stay secret', () => {
   it('in refusals, answers, rejected records and logs', async () => {
-    for (const level of ['log', 'warn', 'error', 'info'] as const)
-      vi.spyOn(console, level).mockImplementation((...args) => void logged.push(inspect(args, { depth: 8 })));
+    output = captureConsole();
     const adapter = createEmailAdapter({
       from: 'help@shop.test',
       inbound: {
@@ -75,6 +75,6 @@ describe('email webhook secrets stay secret', () => {
     const rejected = JSON.stringify(await hub.rejected.list());
     clean(rejected);
     expect(rejected).not.toContain('authorization');
-    clean(logged.join('\n'));
+    clean(output!.lines.join('\n'));
   });
 });
