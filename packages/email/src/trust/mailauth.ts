@@ -21,9 +21,10 @@ export interface MailauthOptions {
 // From of 40,000 addresses took 5.5 s. No real message has an address header this long; it is left
 // unverified without running mailauth, whatever nodemailer the app's install resolves.
 const MAX_ADDRESS_HEADER_BYTES = 16 * 1024;
-const ADDRESS_HEADERS = new Set(['from', 'sender', 'return-path']);
+// Received too: with `trustReceived`, mailauth takes the envelope sender from it.
+const ADDRESS_HEADERS = new Set(['from', 'sender', 'return-path', 'received']);
 
-/** The first From, Sender or Return-Path field (folded lines included) over the limit, if any. */
+/** The first From, Sender, Return-Path or Received field (folded lines included) over the limit, if any. */
 export function overlongAddressHeader(
   raw: string | Uint8Array,
   limit = MAX_ADDRESS_HEADER_BYTES,
@@ -55,8 +56,8 @@ export function overlongAddressHeader(
 /**
  * Runs DKIM, SPF and DMARC on a raw message with mailauth and turns the DMARC verdict into a trust
  * level: `dmarc=pass` → `provider`, anything else (fail, none, temperror) → `unverified`. mailauth is
- * loaded on first use only. A message whose From, Sender or Return-Path is over 16 KiB is
- * `unverified` without running mailauth (see above).
+ * loaded on first use only. A message with a From, Sender, Return-Path or Received field over 16 KiB
+ * is `unverified` without running mailauth (see above).
  */
 export async function authenticateEmail(
   raw: string | Uint8Array,

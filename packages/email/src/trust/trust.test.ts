@@ -162,6 +162,8 @@ describe('mailauth (DKIM + SPF + DMARC with an injected resolver)', () => {
     expect(overlongAddressHeader(`Return-Path: <${'r'.repeat(20_000)}@x.org>\n\nbody`)?.name).toBe(
       'return-path',
     );
+    const received = `Received: from a (envelope-from <${'e'.repeat(20_000)}>)\n\nbody`;
+    expect(overlongAddressHeader(received)?.name).toBe('received');
     // A long body line, or a long header that carries no address, is not an address header.
     expect(
       overlongAddressHeader(
