@@ -140,6 +140,18 @@ try {
       ]);
     }
   }
+  if (wanted('groupcommit')) {
+    const burst = runScript('groupcommit', 'bench/group-commit.mjs');
+    for (const r of burst?.results ?? []) {
+      rows.push([
+        `burst of ${r.events} events on PGlite (disk)`,
+        `hub.ingest, ${r.groupCommit ? 'groupCommit on' : 'one transaction each'}`,
+        `${fmt(r.eventsPerSecond)} events/s`,
+        `${r.transactions} transactions`,
+        '',
+      ]);
+    }
+  }
   if (wanted('serve')) {
     const serve = runScript('serve', 'bench/serve-load.mjs');
     for (const r of serve?.rates ?? []) {

@@ -101,6 +101,9 @@ export async function startProductionInbox(
     adapters,
     clock,
     identity: options.identity ?? (region ? { defaultRegion: region } : {}),
+    // Webhooks arriving while a commit is written share the next one: one durable commit per request
+    // caps a busy server at the store's commit rate.
+    groupCommit: true,
   });
   const server = await startInboxServer({
     hub,

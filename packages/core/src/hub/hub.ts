@@ -26,6 +26,7 @@ import { mergeConversationsInTx } from './conversations.js';
 import { createEmitter, type Listener } from './emitter.js';
 import { type Engine, type HubEventName, liveContact, liveConversation, type PendingEmit } from './engine.js';
 import { MAX_EVENT_DEPTH, validateCommonEvent } from './fast-validation.js';
+import { createGroupCommit } from './group-commit.js';
 import { randomId } from './ids.js';
 import { type IngestResult, ingestPrepared } from './ingest.js';
 import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
@@ -53,6 +54,13 @@ export interface HubOptions {
   newId?: (prefix: string) => string;
   /** Where errors of event listeners go (they never undo an ingest). Default: console.error. */
   onListenerError?: (error: unknown, event: string) => void;
+  /**
+   * Group commit for `ingest` and `handle`: events that arrive while a transaction is being written
+   * share the next one (up to `maxBatch` events, default 100), each still answered with its own
+   * outcome after its commit. For servers on a durable store, where one commit per webhook caps
+   * throughput; a lone event is written at once. Default off.
+   */
+  groupCommit?: boolean | { maxBatch?: number };
 }
 
 export interface IngestManyOptions {
@@ -314,7 +322,22 @@ export function createHub(options: HubOptions): Hub {
       }
       return ingestPrepared(tx, engine, prepared, emits);
     });
-  const ingest = async (event: InboundEvent) => ingestOne(prepare(event));
+  const groupCommitOptions = options.groupCommit === true ? {} : options.groupCommit || undefined;
+  const maxBatch = groupCommitOptions?.maxBatch ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(maxBatch) || maxBatch < 1 || maxBatch > MAX_BATCH_SIZE)
+    throw new ConfigurationError(
+      'groupCommit',
+      `maxBatch: an integer from 1 to ${MAX_BATCH_SIZE}, got ${maxBatch}`,
+    );
+  const submit = groupCommitOptions
+    ? createGroupCommit((events, o) => ingestMany(events, o), maxBatch)
+    : undefined;
+  const ingest = async (event: InboundEvent): Promise<IngestResult> => {
+    if (!submit) return ingestOne(prepare(event));
+    const [outcome] = await submit([event]);
+    if (outcome!.status === 'rejected') throw outcome!.reason;
+    return outcome!.value;
+  };
 
   async function ingestMany(events: readonly InboundEvent[], options: IngestManyOptions = {}) {
     const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -405,8 +428,9 @@ export function createHub(options: HubOptions): Hub {
         return errorResponse(error);
       }
       // A payload with several events (a WhatsApp envelope of statuses) is one batch: one transaction.
-      const outcomes: PromiseSettledResult<IngestResult>[] =
-        result.events.length === 1
+      const outcomes: PromiseSettledResult<IngestResult>[] = submit
+        ? await submit(result.events)
+        : result.events.length === 1
           ? [await ingest(result.events[0]!).then(fulfilled, rejected)]
           : await ingestMany(result.events);
       for (const [i, outcome] of outcomes.entries()) {
