@@ -6,67 +6,31 @@ import {
   NotFoundError,
   ValidationError,
 } from '../errors.js';
-import { type IdentityOptions, identityKey, normalizeIdentity } from '../identity/normalize.js';
+import { identityKey, normalizeIdentity } from '../identity/normalize.js';
 import type { Contact } from '../model/contact.js';
-import type { ChannelSwitch, Conversation, ConversationStatus } from '../model/conversation.js';
-import {
-  type InboundEvent,
-  inboundEventSchema,
-  type NormalizedInboundEvent,
-  type RejectedPayload,
-} from '../model/events.js';
-import type { Identity, Trust } from '../model/identity.js';
-import type { Message } from '../model/message.js';
+import type { Conversation, ConversationStatus } from '../model/conversation.js';
+import type { InboundEvent, RejectedPayload } from '../model/events.js';
 import { defaultRules } from '../placement/rules.js';
-import type { ChannelPolicy, PlacementRule } from '../placement/types.js';
-import { nestsDeeperThan } from '../security/json.js';
-import type { ListConversationsOptions, Page, PageOptions, Store } from '../store/contract.js';
+import type { ChannelPolicy } from '../placement/types.js';
+import type { Store } from '../store/contract.js';
 import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
 import { mergeConversationsInTx } from './conversations.js';
-import { createEmitter, type Listener } from './emitter.js';
-import { type Engine, type HubEventName, liveContact, liveConversation, type PendingEmit } from './engine.js';
-import { MAX_EVENT_DEPTH, validateCommonEvent } from './fast-validation.js';
+import { createEmitter } from './emitter.js';
+import { type Engine, liveContact, liveConversation, type PendingEmit } from './engine.js';
 import { createGroupCommit } from './group-commit.js';
+import type { Hub, HubOptions, IngestManyOptions } from './hub-types.js';
 import { randomId } from './ids.js';
 import { type IngestResult, ingestPrepared } from './ingest.js';
 import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
-import { type ReplyContent, type ReplyOptions, sendReply } from './reply.js';
+import { sendReply } from './reply.js';
 import { adapterForPath, errorResponse, textResponse } from './router.js';
 import { listSwitches } from './switches.js';
-import { zodToValidationError } from './validation.js';
+import { rawOf, validateEvent } from './validation.js';
+
+export type { Hub, HubOptions, IngestManyOptions } from './hub-types.js';
 
 const HOUR = 3_600_000;
 const MAX_TX_ATTEMPTS = 8;
-
-export interface HubOptions {
-  store: Store;
-  adapters?: readonly ChannelAdapter[];
-  /** Placement rules in order; `defaultRules()` when omitted. */
-  rules?: readonly PlacementRule[];
-  /** The current time; inject a fixed clock in tests. */
-  clock?: () => Date;
-  identity?: IdentityOptions;
-  /** Per-channel placement behaviour, overriding what adapters' capabilities say. */
-  channels?: Record<string, Partial<ChannelPolicy>>;
-  /** Where webhooks are mounted: `<webhookBasePath>/<channel>`. Default `/webhooks`. */
-  webhookBasePath?: string;
-  /** Makes ids; default `<prefix>_<random uuid>`. */
-  newId?: (prefix: string) => string;
-  /** Where errors of event listeners go (they never undo an ingest). Default: console.error. */
-  onListenerError?: (error: unknown, event: string) => void;
-  /**
-   * Group commit for `ingest` and `handle`: events that arrive while a transaction is being written
-   * share the next one (up to `maxBatch` events, default 100), each still answered with its own
-   * outcome after its commit. For servers on a durable store, where one commit per webhook caps
-   * throughput; a lone event is written at once. Default off.
-   */
-  groupCommit?: boolean | { maxBatch?: number };
-}
-
-export interface IngestManyOptions {
-  /** Events per transaction (default 100, at most 10,000). */
-  batchSize?: number;
-}
 
 const DEFAULT_BATCH_SIZE = 100;
 const MAX_BATCH_SIZE = 10_000;
@@ -76,116 +40,8 @@ const DEFAULT_POLICIES: Record<string, ChannelPolicy> = {
 };
 const SESSION_DEFAULT: ChannelPolicy = { threaded: false, sessionWindowMs: 24 * HOUR };
 
-export interface Hub {
-  /** Validates and stores one event, placing messages by the rules. Safe to call twice with the same event. */
-  ingest(event: InboundEvent): Promise<IngestResult>;
-  /**
-   * Ingests many events (an import, a backlog, a queue drained in bulk) with the result of each, in
-   * order: fewer, larger transactions, each locking and prefetching for its whole batch. The outcome
-   * of every event is what `ingest` one after another would give; an event that fails (invalid, or
-   * failing in the store) fails alone — its batch is then redone one event at a time.
-   *
-   * @example
-   * ```ts
-   * const results = await hub.ingestMany(events, { batchSize: 200 });
-   * const failed = results.filter((r) => r.status === 'rejected');
-   * ```
-   */
-  ingestMany(
-    events: readonly InboundEvent[],
-    options?: IngestManyOptions,
-  ): Promise<PromiseSettledResult<IngestResult>[]>;
-  /** Routes a web-standard Request to the adapter mounted at its path and ingests what it yields. */
-  handle(request: Request): Promise<Response>;
-  /** Sends a reply on the customer's last channel, or `options.channel`. */
-  reply(conversationId: string, content: ReplyContent, options?: ReplyOptions): Promise<Message>;
-  /** Starts every adapter that has `listen` (IMAP, polling, linked devices); resolves to a stop function. */
-  listen(): Promise<Stop>;
-  contacts: {
-    get(id: string): Promise<Contact>;
-    findByIdentity(identity: Identity): Promise<Contact | undefined>;
-    list(options?: PageOptions): Promise<Page<Contact>>;
-    /** Ties an identity to a contact. Trusted links (default `verified`) merge its owner in; `unverified` only records a claim. */
-    link(
-      contactId: string,
-      identity: Identity,
-      options?: { trust?: Trust; evidence?: string },
-    ): Promise<Contact>;
-    /** Merges two contacts (the older survives, the other becomes a tombstone). Idempotent. */
-    merge(a: string, b: string): Promise<Contact>;
-    update(id: string, patch: { name?: string; attributes?: Contact['attributes'] }): Promise<Contact>;
-  };
-  conversations: {
-    get(id: string): Promise<Conversation>;
-    list(options?: ListConversationsOptions): Promise<Page<Conversation>>;
-    messages(id: string, options?: PageOptions): Promise<Page<Message>>;
-    /**
-     * Every channel switch, oldest first, in pages (the record's `switches` keeps the latest 100).
-     *
-     * @example
-     * ```ts
-     * const { items, nextCursor } = await hub.conversations.switches(conversation.id, { limit: 500 });
-     * ```
-     */
-    switches(id: string, options?: PageOptions): Promise<Page<ChannelSwitch>>;
-    merge(a: string, b: string): Promise<Conversation>;
-    close(id: string): Promise<Conversation>;
-    reopen(id: string): Promise<Conversation>;
-    setStatus(id: string, status: ConversationStatus): Promise<Conversation>;
-  };
-  messages: {
-    get(id: string): Promise<Message>;
-    search(query: string, options?: PageOptions): Promise<Page<Message>>;
-  };
-  rejected: {
-    list(options?: PageOptions): Promise<Page<RejectedPayload>>;
-    /** Keeps a payload that could not be used, with the reason. */
-    record(
-      channel: string,
-      raw: unknown,
-      error: unknown,
-      headers?: Record<string, string>,
-    ): Promise<RejectedPayload>;
-  };
-  on<K extends HubEventName>(event: K, listener: Listener<K>): () => void;
-  readonly store: Store;
-  readonly adapters: ReadonlyMap<string, ChannelAdapter>;
-  close(): Promise<void>;
-}
-
-// Stores copy and serialize events recursively: refuse a nesting no real payload has, before any of
-// that can overflow the stack (adapters already bound webhook JSON at 64 levels).
-const tooDeep = () =>
-  new ValidationError(`event: nested deeper than ${MAX_EVENT_DEPTH} levels`, { path: 'event' });
-
-function validateEvent(event: unknown): NormalizedInboundEvent {
-  // Messages and statuses take a hand-written path that gives zod's exact output and bounds every
-  // nesting but the raw payload's, which is checked alone; zod decides the rest, after a full check.
-  const common = validateCommonEvent(event);
-  if (common) {
-    const raw =
-      common.type === 'message'
-        ? common.message.raw
-        : common.type === 'status'
-          ? common.status.raw
-          : undefined;
-    if (nestsDeeperThan(raw, MAX_EVENT_DEPTH - 2)) throw tooDeep();
-    return common;
-  }
-  if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
-  const parsed = inboundEventSchema.safeParse(event);
-  if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
-  return parsed.data;
-}
-
 const fulfilled = <T>(value: T): PromiseSettledResult<T> => ({ status: 'fulfilled', value });
 const rejected = (reason: unknown): PromiseSettledResult<never> => ({ status: 'rejected', reason });
-
-function rawOf(event: unknown): unknown {
-  if (typeof event !== 'object' || event === null) return event;
-  const e = event as { message?: { raw?: unknown }; raw?: unknown };
-  return e.message?.raw ?? e.raw ?? event;
-}
 
 /**
  * Creates the hub: the one object an app talks to. It ingests events from every adapter into one

@@ -1,5 +1,8 @@
 import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { inboundEventSchema, type NormalizedInboundEvent } from '../model/events.js';
+import { nestsDeeperThan } from '../security/json.js';
+import { MAX_EVENT_DEPTH, validateCommonEvent } from './fast-validation.js';
 
 /** Turns a zod error into our ValidationError, naming the first failing field. */
 export function zodToValidationError(error: z.ZodError, root: string): ValidationError {
@@ -7,4 +10,37 @@ export function zodToValidationError(error: z.ZodError, root: string): Validatio
   const path = [root, ...(issue?.path ?? []).map(String)].join('.');
   const extra = error.issues.length > 1 ? ` (and ${error.issues.length - 1} more)` : '';
   return new ValidationError(`${path}: ${issue?.message ?? 'invalid'}${extra}`, { path, cause: error });
+}
+
+// Stores copy and serialize events recursively: refuse a nesting no real payload has, before any of
+// that can overflow the stack (adapters already bound webhook JSON at 64 levels).
+const tooDeep = () =>
+  new ValidationError(`event: nested deeper than ${MAX_EVENT_DEPTH} levels`, { path: 'event' });
+
+/** Validates an event from an adapter or an app: the model's output, or a `ValidationError` naming the field. */
+export function validateEvent(event: unknown): NormalizedInboundEvent {
+  // Messages and statuses take a hand-written path that gives zod's exact output and bounds every
+  // nesting but the raw payload's, which is checked alone; zod decides the rest, after a full check.
+  const common = validateCommonEvent(event);
+  if (common) {
+    const raw =
+      common.type === 'message'
+        ? common.message.raw
+        : common.type === 'status'
+          ? common.status.raw
+          : undefined;
+    if (nestsDeeperThan(raw, MAX_EVENT_DEPTH - 2)) throw tooDeep();
+    return common;
+  }
+  if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
+  const parsed = inboundEventSchema.safeParse(event);
+  if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
+  return parsed.data;
+}
+
+/** The payload to keep when an event is refused: its message's or its own `raw`, else the event. */
+export function rawOf(event: unknown): unknown {
+  if (typeof event !== 'object' || event === null) return event;
+  const e = event as { message?: { raw?: unknown }; raw?: unknown };
+  return e.message?.raw ?? e.raw ?? event;
 }
