@@ -5,6 +5,7 @@ import { postgresStore } from '@omnithread/postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
+import { recordStatements } from './helpers/statements.js';
 
 const unavailable = postgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run in CI: ${unavailable}`);
@@ -90,14 +91,7 @@ describe.skipIf(unavailable)('postgresStore transactions with writes sent ahead'
   it('turns synchronous commit off per transaction only when asked', async () => {
     const sent: string[] = [];
     const pool = new pg.Pool({ connectionString: url, max: 1 });
-    pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const config = args[0];
-        sent.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
-        return query(...args);
-      };
-    });
+    recordStatements(pool, sent);
     const run = async (options: { synchronousCommit?: boolean }) => {
       sent.length = 0;
       const s = await postgresStore({ pool, ...options });

@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { JOURNEY_NOW } from '../harness/journey.mjs';
 import { admin, databaseName, postgresUnavailable, startTestServer } from '../harness/pg-server.mjs';
+import { recordStatements } from './helpers/statements.js';
 
 const unavailable = postgresUnavailable();
 if (unavailable && process.env.CI) throw new Error(`PostgreSQL tests cannot run in CI: ${unavailable}`);
@@ -41,14 +42,7 @@ describe.skipIf(unavailable)('postgresStore transactions: write-behind, prefetch
     await admin(server, `CREATE DATABASE ${name}`);
     url = server.urlOf(name);
     pool = new pg.Pool({ connectionString: url, max: 2, pipeline: true } as pg.PoolConfig);
-    pool.on('connect', (client) => {
-      const query = client.query.bind(client) as (...args: unknown[]) => unknown;
-      (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-        const config = args[0];
-        sent.push(typeof config === 'string' ? config : String((config as { text?: string }).text));
-        return query(...args);
-      };
-    });
+    recordStatements(pool, sent);
     store = await postgresStore({ pool });
   });
   beforeEach(() => {
