@@ -159,7 +159,7 @@ export type {
 } from './store/contract.js';
 export { memoryStore } from './store/memory.js';
 export { decodeCursor, encodeCursor, pageLimit, searchWords } from './store/pagination.js';
-export { isoFromEpochMs } from './time.js';
+export { canonicalIso, isoFromEpochMs } from './time.js';
 export { type ReadBodyOptions, readBody, readBodyBytes } from './webhook/body.js';
 export { hmacSha256, timingSafeEqualString } from './webhook/crypto.js';
 export {

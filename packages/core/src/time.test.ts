@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoFromEpochMs } from './time.js';
+import { canonicalIso, isoFromEpochMs } from './time.js';
 
 describe('isoFromEpochMs', () => {
   it('is new Date(ms).toISOString() for any time, fractions of a millisecond included', () => {
@@ -22,5 +22,34 @@ describe('isoFromEpochMs', () => {
   });
   it('throws as Date does for a time that is not one', () => {
     expect(() => isoFromEpochMs(Number.NaN)).toThrow(RangeError);
+  });
+});
+
+describe('canonicalIso', () => {
+  it('gives the text back exactly when toISOString writes it, and otherwise what Date gives or nothing', () => {
+    const two = fc.integer({ min: 0, max: 99 }).map((n) => String(n).padStart(2, '0'));
+    const text = fc
+      .tuple(
+        fc.integer({ min: 0, max: 9999 }),
+        two,
+        two,
+        two,
+        two,
+        two,
+        fc.option(fc.integer({ min: 0, max: 999 }), { nil: undefined }),
+      )
+      .map(
+        ([y, mo, d, h, mi, s, ms]) =>
+          `${String(y).padStart(4, '0')}-${mo}-${d}T${h}:${mi}:${s}${ms === undefined ? '' : `.${String(ms).padStart(3, '0')}`}Z`,
+      );
+    fc.assert(
+      fc.property(fc.oneof(text, fc.string()), (value) => {
+        const ms = Date.parse(value);
+        const canonical = canonicalIso(value);
+        expect(canonical === value).toBe(Number.isFinite(ms) && new Date(ms).toISOString() === value);
+        if (canonical !== undefined) expect(canonical).toBe(new Date(ms).toISOString());
+      }),
+      { seed: 23, numRuns: 2_000 },
+    );
   });
 });

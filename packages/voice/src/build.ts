@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import {
   type CallInfo,
   type CountryCode,
+  canonicalIso,
   type Direction,
   type Identity,
   type InboundEvent,
@@ -11,7 +12,6 @@ import {
   type Transcript,
   type TranscriptTurn,
 } from '@omnithread/core';
-import { canonicalIso } from './formats/util.js';
 import { redactionEnabled, redactText } from './redact.js';
 import { assignRoles, speakerName } from './speakers.js';
 import type { ParsedCall, RawTurn, TranscriptOptions } from './types.js';

@@ -1,4 +1,10 @@
-import { type Attachment, type InboundEvent, type JsonValue, WebhookParseError } from '@omnithread/core';
+import {
+  type Attachment,
+  canonicalIso,
+  type InboundEvent,
+  type JsonValue,
+  WebhookParseError,
+} from '@omnithread/core';
 import { addressIdentity, channelOfAddress, channelPrefix, stripChannelPrefix } from '../address.js';
 import { describeTwilioError } from '../send/errors.js';
 import { mapMessageStatus } from '../status.js';
@@ -21,27 +27,6 @@ export type TwilioParams = Record<string, string>;
 export interface TwilioWebhookEnvelope {
   params: TwilioParams | URLSearchParams | string;
   receivedAt: string;
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the separator expected at each position (0 for a digit).
-const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
-
-/** Whether `value` is already what `toISOString` writes for it (Date.parse rolls 02-30 over, so check the day). */
-export function isCanonicalIso(value: string): boolean {
-  if (value.length !== 24) return false;
-  for (let i = 0; i < 24; i++) {
-    const c = value.charCodeAt(i);
-    const expected = ISO_SHAPE.charCodeAt(i);
-    if (expected === 48 ? c < 48 || c > 57 : c !== expected) return false;
-  }
-  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
-  if (month < 1 || month > 12 || day < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return false;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return day <= (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!);
 }
 
 const SID = /^[A-Z]{2}[0-9a-zA-Z]{16,64}$/;
@@ -130,7 +115,7 @@ export function readPayload(raw: unknown): { params: TwilioParams; receivedAt: s
   ) {
     const envelope = raw as { params: unknown; receivedAt?: unknown };
     const receivedAt = typeof envelope.receivedAt === 'string' ? envelope.receivedAt : undefined;
-    const canonical = receivedAt !== undefined && isCanonicalIso(receivedAt);
+    const canonical = receivedAt !== undefined && canonicalIso(receivedAt) === receivedAt;
     if (receivedAt !== undefined && !canonical && Number.isNaN(Date.parse(receivedAt)))
       fail('receivedAt is not a timestamp', raw, 'receivedAt');
     return {

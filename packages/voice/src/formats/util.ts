@@ -1,3 +1,4 @@
+import { canonicalIso } from '@omnithread/core';
 import type { RawTurn } from '../types.js';
 
 /** Small readers for untrusted JSON: they never throw, they answer undefined. */
@@ -27,38 +28,6 @@ export function num(v: unknown): number | undefined {
 export function secToMs(v: unknown): number | undefined {
   const n = num(v);
   return n === undefined ? undefined : Math.round(n * 1000);
-}
-
-const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-// `YYYY-MM-DDTHH:MM:SS.mmmZ`: the separator expected at each position (0 for a digit).
-const ISO_SHAPE = '0000-00-00T00:00:00.000Z';
-const ISO_SHAPE_SECONDS = '0000-00-00T00:00:00Z';
-
-function hasShape(value: string, shape: string): boolean {
-  for (let i = 0; i < shape.length; i++) {
-    const c = value.charCodeAt(i);
-    const expected = shape.charCodeAt(i);
-    if (expected === 48 ? c < 48 || c > 57 : c !== expected) return false;
-  }
-  return true;
-}
-
-/**
- * What `new Date(Date.parse(value)).toISOString()` gives for `YYYY-MM-DDTHH:MM:SS[.mmm]Z` with
- * fields in range, computed without Date; undefined for anything else (callers then use Date,
- * which also rolls over impossible days such as 02-30, hence the day check here).
- */
-export function canonicalIso(value: string): string | undefined {
-  const full = value.length === 24 && hasShape(value, ISO_SHAPE);
-  if (!full && !(value.length === 20 && hasShape(value, ISO_SHAPE_SECONDS))) return undefined;
-  const two = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
-  const year = two(0) * 100 + two(2);
-  const month = two(5);
-  const day = two(8);
-  if (month < 1 || month > 12 || day < 1 || two(11) > 23 || two(14) > 59 || two(17) > 59) return undefined;
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!)) return undefined;
-  return full ? value : `${value.slice(0, 19)}.000Z`;
 }
 
 /** An ISO timestamp from a date string or epoch value, or undefined. */
