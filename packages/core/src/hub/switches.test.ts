@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { isNotFoundError, isValidationError } from '../errors.js';
 import { type ChannelSwitch, type Conversation, RECENT_SWITCHES } from '../model/conversation.js';
 import type { StoreTransaction } from '../store/contract.js';
 import { memoryStore } from '../store/memory.js';
@@ -65,6 +66,20 @@ describe('channel switches of a long conversation', () => {
     const last = await hub.conversations.switches(conversation.id, { limit: 249 });
     expect(last.items).toEqual(every);
     expect(last.nextCursor).toBeUndefined();
+  });
+
+  it('refuses a cursor it did not make with a ValidationError, and an unknown conversation with NotFound', async () => {
+    const hub = createHub({ store: memoryStore() });
+    await hub.ingest(turn(0));
+    const conversation = await onlyConversation(hub);
+    for (const cursor of ['not-a-cursor', 'x'.repeat(100_000), Buffer.from('[1,2]').toString('base64url')])
+      await expect(hub.conversations.switches(conversation.id, { cursor })).rejects.toSatisfy(
+        isValidationError,
+      );
+    await expect(hub.conversations.switches(conversation.id, { limit: 0 })).rejects.toSatisfy(
+      isValidationError,
+    );
+    await expect(hub.conversations.switches('cv_missing')).rejects.toSatisfy(isNotFoundError);
   });
 
   it('a conversation without switches has an empty first page', async () => {
