@@ -13,4 +13,11 @@ describe('randomId', () => {
       expect(new Set(ids.map((id) => id[position])).size).toBe(16);
     }
   });
+  it('keeps any prefix as given, including an empty one and characters outside ASCII', () => {
+    for (const prefix of ['', 'ct', 'conv', 'prefix-with-dashes', 'é', '🧵']) {
+      const id = randomId(prefix);
+      expect(id.slice(0, prefix.length)).toBe(prefix);
+      expect(id.slice(prefix.length)).toMatch(/^_[0-9a-f]{32}$/);
+    }
+  });
 });
