@@ -16,7 +16,15 @@ export function createEmitter(onListenerError: (error: unknown, event: HubEventN
         listeners.set(event, set);
       }
       set.add(listener as Listener<HubEventName>);
-      return () => set.delete(listener as Listener<HubEventName>);
+      return () => {
+        const removed = set.delete(listener as Listener<HubEventName>);
+        if (set.size === 0 && listeners.get(event) === set) listeners.delete(event);
+        return removed;
+      };
+    },
+    /** True while no listener is registered: the hub then skips emitting (no await per ingest). */
+    isIdle(): boolean {
+      return listeners.size === 0;
     },
     async emitAll(emits: readonly PendingEmit[]): Promise<void> {
       for (const [event, payload] of emits) {

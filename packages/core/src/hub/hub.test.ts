@@ -71,6 +71,23 @@ describe('dedup and events', () => {
     ).toBe(true);
     expect(seen).toEqual(['contact', 'created', 'SM1']);
   });
+  it('a listener removed stops hearing; one added again later hears, on the same event name', async () => {
+    const hub = createHub({ store: memoryStore() });
+    const heard: string[] = [];
+    const offFirst = hub.on('message', ({ message }) => void heard.push(`first:${message.external.id}`));
+    await hub.ingest(msg('sms', phone('+14155550100'), 0, 'a', { external: { id: 'SM1' } }));
+    offFirst();
+    // No listener left: the hub skips emitting, and the next one added must still be called.
+    await hub.ingest(msg('sms', phone('+14155550100'), 1, 'b', { external: { id: 'SM2' } }));
+    offFirst();
+    const offSecond = hub.on('message', ({ message }) => void heard.push(`second:${message.external.id}`));
+    // Removing the first listener again must not remove the second one's registration.
+    offFirst();
+    await hub.ingest(msg('sms', phone('+14155550100'), 2, 'c', { external: { id: 'SM3' } }));
+    offSecond();
+    await hub.ingest(msg('sms', phone('+14155550100'), 3, 'd', { external: { id: 'SM4' } }));
+    expect(heard).toEqual(['first:SM1', 'second:SM3']);
+  });
   it('a listener that throws does not undo the ingest', async () => {
     const errors: unknown[] = [];
     const hub = createHub({ store: memoryStore(), onListenerError: (e) => errors.push(e) });

@@ -136,7 +136,7 @@ export function createHub(options: HubOptions): Hub {
       const emits: PendingEmit[] = [];
       try {
         const result = await store.transaction((tx) => fn(tx, emits));
-        await emitter.emitAll(emits);
+        if (!emitter.isIdle()) await emitter.emitAll(emits);
         return result;
       } catch (error) {
         if (!isStoreConflictError(error) || attempt >= MAX_TX_ATTEMPTS) throw error;

@@ -57,6 +57,18 @@ export async function applyPendingEvents(tx: StoreTransaction, message: Message)
   return result;
 }
 
+/** Fields a message carries over from its event only when the event has them. */
+const OPTIONAL_MESSAGE_FIELDS = [
+  'endpoint',
+  'subject',
+  'newText',
+  'html',
+  'replyTo',
+  'transcript',
+  'call',
+  'redactions',
+] as const;
+
 async function ingestMessage(
   tx: StoreTransaction,
   engine: Engine,
@@ -101,13 +113,12 @@ async function ingestMessage(
   const { contact, resolution } = await resolveSenderInTx(tx, engine, senderFacts, emits);
 
   // Other people on the thread join the conversation if we already know them; strangers are not created.
-  const participantKeys = m.participants.map((p) => identityKey(p, engine.identity));
-  const participantOwners = participantKeys.length
-    ? await tx.findContactIdsByIdentityKeys(participantKeys)
-    : new Map();
-  const contactIds = [contact.id, ...new Set(participantOwners.values())].filter(
-    (id, i, all) => all.indexOf(id) === i,
-  );
+  const contactIds = [contact.id];
+  if (m.participants.length > 0) {
+    const participantKeys = m.participants.map((p) => identityKey(p, engine.identity));
+    const participantOwners = await tx.findContactIdsByIdentityKeys(participantKeys);
+    for (const id of participantOwners.values()) if (!contactIds.includes(id)) contactIds.push(id);
+  }
 
   const placement = await decidePlacement(tx, engine, m, contact, resolution);
   const messageId = engine.newId('msg');
@@ -152,16 +163,7 @@ async function ingestMessage(
     metadata: m.metadata,
     raw: m.raw,
   };
-  for (const field of [
-    'endpoint',
-    'subject',
-    'newText',
-    'html',
-    'replyTo',
-    'transcript',
-    'call',
-    'redactions',
-  ] as const) {
+  for (const field of OPTIONAL_MESSAGE_FIELDS) {
     if (m[field] !== undefined) (message as Record<string, unknown>)[field] = m[field];
   }
   if (m.fromName) message.metadata = withKeys(message.metadata, { fromName: m.fromName });
