@@ -152,6 +152,8 @@ export async function resolveSenderInTx(
 
   let contact: Contact | undefined;
   let resolution: ContactResolution;
+  // Set when a new contact was created holding every trusted link and owning every key.
+  let linksHeld = false;
   const ownerId = owners.get(key);
   if (ownerId !== undefined) contact = await liveContact(tx, ownerId);
   if (contact) {
@@ -173,6 +175,7 @@ export async function resolveSenderInTx(
         detail: `known by ${describeIdentity(trustedLinks[linkedOwner]!.identity)}, which the provider ties to ${describeIdentity(sender.identity)}`,
       };
     } else {
+      const now = engine.nowIso();
       contact = {
         id: engine.newId('ct'),
         identities: [
@@ -187,12 +190,17 @@ export async function resolveSenderInTx(
         consent: {},
         attributes: {},
         createdAt: sender.at,
-        updatedAt: engine.nowIso(),
+        updatedAt: now,
       };
+      // No contact owns any of the trusted links (the read above covers their keys), so the new
+      // contact takes them at once: what linking each in turn would give, without a second write.
+      for (const link of trustedLinks) contact = withIdentity(contact, link.identity, link.trust, now);
       if (sender.name) contact.name = sender.name;
       await tx.insertContact(contact);
+      await tx.claimIdentityKeys(contact.id, [...new Set([key, ...linkKeys])]);
       emits.push(['contact.created', { contact }]);
       resolution = { created: true, detail: `new contact for ${describeIdentity(sender.identity)}` };
+      linksHeld = true;
     }
   }
   await tx.lock([contactLockKey(contact.id)]);
@@ -203,6 +211,7 @@ export async function resolveSenderInTx(
   // Write only what changed: a known customer writing again costs no contact write.
   if (updated !== contact)
     await tx.updateContact({ ...updated, updatedAt: maxIso(updated.updatedAt, engine.nowIso()) });
+  if (linksHeld) return { contact: updated, resolution };
   if (owners.get(key) !== updated.id) await tx.claimIdentityKeys(updated.id, [key]);
 
   for (const [i, link] of trustedLinks.entries()) {

@@ -14,6 +14,31 @@ function hubAt(hours: number) {
   return { hub, advance: (h: number) => (now = h) };
 }
 
+/** A memory store that records the name of every transaction call, in order. */
+function recordingStore(): { store: Store; calls: string[] } {
+  const base = memoryStore();
+  const calls: string[] = [];
+  const store: Store = {
+    ...base,
+    transaction: (fn) =>
+      base.transaction((tx) =>
+        fn(
+          new Proxy(tx, {
+            get(target, name) {
+              const value = target[name as keyof StoreTransaction];
+              if (typeof value !== 'function') return value;
+              return (...args: unknown[]) => {
+                calls.push(String(name));
+                return (value as (...a: unknown[]) => unknown).apply(target, args);
+              };
+            },
+          }),
+        ),
+      ),
+  };
+  return { store, calls };
+}
+
 describe('a cross-channel journey: email → SMS → WhatsApp → call → email', () => {
   it('lands in one conversation, one contact, with every channel switch recorded', async () => {
     const { hub } = hubAt(100);
@@ -87,26 +112,7 @@ describe('identity pitfalls (DESIGN.md)', () => {
   });
 
   it('a link the contact already holds costs no further read or write (every WhatsApp message repeats it)', async () => {
-    const base = memoryStore();
-    const calls: string[] = [];
-    const store: Store = {
-      ...base,
-      transaction: (fn) =>
-        base.transaction((tx) =>
-          fn(
-            new Proxy(tx, {
-              get(target, name) {
-                const value = target[name as keyof StoreTransaction];
-                if (typeof value !== 'function') return value;
-                return (...args: unknown[]) => {
-                  calls.push(String(name));
-                  return (value as (...a: unknown[]) => unknown).apply(target, args);
-                };
-              },
-            }),
-          ),
-        ),
-    };
+    const { store, calls } = recordingStore();
     const hub = createHub({ store, clock: () => new Date(at(50)) });
     const bsuid = { kind: 'whatsapp-bsuid', value: 'US.13491208655302741918' };
     const links = [{ identity: bsuid, trust: 'provider' as const }];
@@ -121,6 +127,30 @@ describe('identity pitfalls (DESIGN.md)', () => {
       'findContactIdsByIdentityKeys',
       'getContact',
     ]);
+  });
+
+  it('a new contact is created holding its trusted links: one contact write, every key claimed', async () => {
+    const { store, calls } = recordingStore();
+    const hub = createHub({ store, clock: () => new Date(at(50)) });
+    const created: string[][] = [];
+    hub.on('contact.created', ({ contact }) => void created.push(contact.identities.map((i) => i.kind)));
+    const bsuid = { kind: 'whatsapp-bsuid', value: 'US.13491208655302741918' };
+    const first = await hub.ingest(
+      msg('whatsapp', wa('972987654321'), 0, 'first', { links: [{ identity: bsuid, trust: 'provider' }] }),
+    );
+    if (first.type !== 'message') throw new Error('expected a message');
+    expect(first.contact.identities).toEqual([
+      { kind: 'whatsapp', value: '972987654321', trust: 'provider', addedAt: at(0) },
+      { kind: 'whatsapp-bsuid', value: 'US.13491208655302741918', trust: 'provider', addedAt: at(50) },
+    ]);
+    expect(created).toEqual([['whatsapp', 'whatsapp-bsuid']]);
+    const writes = ['insertContact', 'updateContact', 'claimIdentityKeys'];
+    expect(calls.filter((c) => writes.includes(c))).toEqual(['insertContact', 'claimIdentityKeys']);
+    // Both keys are the contact's: the BSUID alone finds it, and so does the number as an SMS sender.
+    expect((await hub.contacts.findByIdentity(bsuid))?.id).toBe(first.contact.id);
+    const bySms = await hub.ingest(msg('sms', phone('+972987654321'), 1, 'by sms'));
+    expect(bySms.type === 'message' && bySms.contact.id).toBe(first.contact.id);
+    expect((await hub.contacts.list()).items).toHaveLength(1);
   });
 
   it('a provider link merges two contacts that were apart (BSUID contact + phone contact)', async () => {
