@@ -146,6 +146,8 @@ describe('identity pitfalls (DESIGN.md)', () => {
     expect(created).toEqual([['whatsapp', 'whatsapp-bsuid']]);
     const writes = ['insertContact', 'updateContact', 'claimIdentityKeys'];
     expect(calls.filter((c) => writes.includes(c))).toEqual(['insertContact', 'claimIdentityKeys']);
+    // A contact made for this message is in no conversation: the session rules do not look.
+    expect(calls).not.toContain('listConversationsOfContacts');
     // Both keys are the contact's: the BSUID alone finds it, and so does the number as an SMS sender.
     expect((await hub.contacts.findByIdentity(bsuid))?.id).toBe(first.contact.id);
     const bySms = await hub.ingest(msg('sms', phone('+972987654321'), 1, 'by sms'));

@@ -86,7 +86,7 @@ export function sameChannelSession(options: SameChannelSessionOptions = {}): Pla
     async place(context) {
       const { message } = context;
       const policy = context.policy(message.channel, message);
-      if (policy.threaded || message.trust === 'unverified') return undefined;
+      if (policy.threaded || message.trust === 'unverified' || context.resolution.created) return undefined;
       const windowMs = options.windows?.[message.channel] ?? policy.sessionWindowMs;
       const sentAt = msOf(message.sentAt);
       const candidates = (
@@ -138,7 +138,7 @@ export function crossChannelContinuation(options: CrossChannelContinuationOption
     name: 'cross-channel-continuation',
     async place(context) {
       const { message } = context;
-      if (message.trust === 'unverified') return undefined;
+      if (message.trust === 'unverified' || context.resolution.created) return undefined;
       const sentAt = msOf(message.sentAt);
       const candidates = (
         await context.store.listConversationsOfContacts([context.contact.id], {

@@ -13,6 +13,10 @@ export interface ChannelPolicy {
 
 /** How the sender was matched to a contact, in words, for the reasons. */
 export interface ContactResolution {
+  /**
+   * The contact was created for this message, so it is in no conversation yet: rules that look for
+   * the contact's conversations can skip the store.
+   */
   created: boolean;
   /** "known by phone +15551234567", "new contact for email jane@x.org" */
   detail: string;
