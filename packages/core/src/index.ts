@@ -149,6 +149,7 @@ export { jsonDepth, nestsDeeperThan, type ParseJsonOptions, parseJson } from './
 export type {
   ConversationsOfContactsOptions,
   ListConversationsOptions,
+  MessageChannel,
   Page,
   PageOptions,
   PendingEvent,

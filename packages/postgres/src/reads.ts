@@ -6,6 +6,7 @@ import {
   encodeCursor,
   type ListConversationsOptions,
   type Message,
+  type MessageChannel,
   type Page,
   type PageOptions,
   type PendingEvent,
@@ -188,6 +189,22 @@ export function createReader(runner: QueryRunner): StoreReader {
         { sort: 'sent_at', id: 'id', descending: false },
         options,
         messageFromRow,
+        (m) => [m.sentAt, m.id],
+      );
+    },
+    listMessageChannels(conversationId, options: PageOptions = {}) {
+      // Three columns of the index's table instead of each message's data and raw payload.
+      return keysetPage<MessageChannel, MessageChannel>(
+        runner,
+        {
+          select: 'id, channel, sent_at AS "sentAt"',
+          from: 'messages',
+          where: ['conversation_id = $1'],
+          params: [textParam(conversationId)],
+        },
+        { sort: 'sent_at', id: 'id', descending: false },
+        options,
+        (row) => ({ id: row.id, channel: row.channel, sentAt: row.sentAt }),
         (m) => [m.sentAt, m.id],
       );
     },

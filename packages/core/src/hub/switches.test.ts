@@ -68,6 +68,28 @@ describe('channel switches of a long conversation', () => {
     expect(last.nextCursor).toBeUndefined();
   });
 
+  it('a store without listMessageChannels gives the same pages, read from whole messages', async () => {
+    const lean = memoryStore();
+    const { listMessageChannels: _, ...whole } = memoryStore();
+    const withChannels = createHub({ store: lean });
+    const withoutChannels = createHub({ store: whole });
+    for (let n = 0; n < 130; n++) {
+      // Runs of three on one channel, so not every message is a switch.
+      const event =
+        Math.floor(n / 3) % 2 === 0
+          ? msg('sms', sms, n / 60, `m${n}`, { external: { id: `r-${n}` } })
+          : msg('whatsapp', whatsapp, n / 60, `m${n}`, { external: { id: `r-${n}` } });
+      await withChannels.ingest(event);
+      await withoutChannels.ingest(event);
+    }
+    const a = await onlyConversation(withChannels);
+    const b = await onlyConversation(withoutChannels);
+    const pagesA = await allSwitches(withChannels, a.id, 7);
+    expect(pagesA).toHaveLength(43);
+    const strip = (list: ChannelSwitch[]) => list.map(({ from, to, at }) => ({ from, to, at }));
+    expect(strip(await allSwitches(withoutChannels, b.id, 7))).toEqual(strip(pagesA));
+  });
+
   it('refuses a cursor it did not make with a ValidationError, and an unknown conversation with NotFound', async () => {
     const hub = createHub({ store: memoryStore() });
     await hub.ingest(turn(0));

@@ -1,6 +1,5 @@
 import type { ChannelSwitch } from '../model/conversation.js';
-import type { Message } from '../model/message.js';
-import type { Page, PageOptions, StoreReader } from '../store/contract.js';
+import type { MessageChannel, Page, PageOptions, StoreReader } from '../store/contract.js';
 import { decodeCursor, encodeCursor, pageLimit } from '../store/pagination.js';
 
 // Messages are read in pages of this many while looking for switches.
@@ -8,7 +7,7 @@ const READ_PAGE = 1000;
 
 // Every store's message cursor is `encodeCursor(sentAt, id)` of the last message read (see
 // pagination.ts), so a switch page can resume right after the message that made its last switch.
-const messageCursorAfter = (m: Message) => encodeCursor(m.sentAt, m.id);
+const messageCursorAfter = (m: MessageChannel) => encodeCursor(m.sentAt, m.id);
 
 /**
  * Every channel switch of a conversation, oldest first, derived from its messages in time order (the
@@ -30,12 +29,14 @@ export async function listSwitches(
     messages = id;
   }
   const items: ChannelSwitch[] = [];
-  let resumeAfter: Message | undefined;
+  let resumeAfter: MessageChannel | undefined;
+  // Only id, channel and time are needed: a store that can list just those spares reading each whole.
+  const read = (pageOptions: PageOptions): Promise<Page<MessageChannel>> =>
+    store.listMessageChannels
+      ? store.listMessageChannels(conversationId, pageOptions)
+      : store.listMessages(conversationId, pageOptions);
   do {
-    const page = await store.listMessages(
-      conversationId,
-      messages ? { limit: READ_PAGE, cursor: messages } : { limit: READ_PAGE },
-    );
+    const page = await read(messages ? { limit: READ_PAGE, cursor: messages } : { limit: READ_PAGE });
     for (const m of page.items) {
       if (previous !== undefined && previous !== m.channel) {
         // One switch past the page's last says there is a next page: resume after the last kept.

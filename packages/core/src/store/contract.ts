@@ -32,6 +32,9 @@ export interface PendingEvent {
   receivedAt: string;
 }
 
+/** What `listMessageChannels` gives of each message. */
+export type MessageChannel = Pick<Message, 'id' | 'channel' | 'sentAt'>;
+
 /**
  * Reads. Tombstones are returned as stored (with `mergedInto`); following them is the hub's job.
  * Lists never include tombstones.
@@ -57,6 +60,12 @@ export interface StoreReader {
   findMessageByExternalId(channel: string, externalId: string): Promise<Message | undefined>;
   /** A conversation's messages in time order (sentAt, then id). */
   listMessages(conversationId: string, options?: PageOptions): Promise<Page<Message>>;
+  /**
+   * Optional: the same list as `listMessages`, with the same cursors, but only each message's id,
+   * channel and time. `hub.conversations.switches` derives channel switches from it without reading
+   * whole messages (their raw payloads included); without it the hub reads `listMessages`.
+   */
+  listMessageChannels?(conversationId: string, options?: PageOptions): Promise<Page<MessageChannel>>;
   /** Messages whose text or transcript matches every word of `query`, newest first. */
   searchMessages(query: string, options?: PageOptions): Promise<Page<Message>>;
 

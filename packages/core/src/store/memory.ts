@@ -156,6 +156,11 @@ export function memoryStore(): Store {
         .sort((a, b) => byTimeThenId(a.sentAt, a.id, b.sentAt, b.id));
       return keysetPage(list, (m) => [m.sentAt, m.id], options, false);
     },
+    async listMessageChannels(conversationId: string, options: PageOptions = {}) {
+      const page = await reader.listMessages(conversationId, options);
+      const items = page.items.map(({ id, channel, sentAt }) => ({ id, channel, sentAt }));
+      return page.nextCursor ? { items, nextCursor: page.nextCursor } : { items };
+    },
     async searchMessages(query: string, options: PageOptions = {}) {
       const words = searchWords(query);
       if (words.length === 0) return { items: [] };

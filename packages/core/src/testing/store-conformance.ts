@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHub } from '../hub/hub.js';
-import type { Store } from '../store/contract.js';
+import type { MessageChannel, Page, Store } from '../store/contract.js';
 import { encodeCursor } from '../store/pagination.js';
 import type { ConformanceCase } from './cases.js';
 import { inboundMessage, makeContact, makeConversation, makeMessage } from './fixtures.js';
@@ -187,6 +187,63 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         ['m3', 'm4', 'm5'],
       );
     }),
+    c(
+      'lists a conversation’s message channels (optional) as its messages, with the same cursors',
+      async (store) => {
+        const listChannels = store.listMessageChannels?.bind(store);
+        if (!listChannels) return; // Optional: the hub then reads whole messages instead.
+        const contact = makeContact();
+        const conversation = makeConversation({ contactIds: [contact.id] });
+        const other = makeConversation({ contactIds: [contact.id] });
+        // Two messages share a time, so the id decides their order, as it does for listMessages.
+        const messages = [
+          { n: 3, channel: 'whatsapp' },
+          { n: 1, channel: 'sms' },
+          { n: 2, channel: 'email' },
+          { n: 2, channel: 'sms' },
+          { n: 4, channel: 'voice' },
+        ].map(({ n, channel }) =>
+          makeMessage({ conversationId: conversation.id, contactId: contact.id, sentAt: T(n), channel }),
+        );
+        await store.transaction(async (tx) => {
+          await tx.insertContact(contact);
+          await tx.insertConversation(conversation);
+          await tx.insertConversation(other);
+          for (const m of messages) await tx.insertMessage(m);
+          await tx.insertMessage(
+            makeMessage({ conversationId: other.id, contactId: contact.id, sentAt: T(2) }),
+          );
+        });
+        const whole = await store.listMessages(conversation.id);
+        const expected = whole.items.map(({ id, channel, sentAt }) => ({ id, channel, sentAt }));
+        assert.equal(expected.length, 5);
+        const seen: unknown[] = [];
+        let cursor: string | undefined;
+        do {
+          const page: Page<MessageChannel> = await listChannels(
+            conversation.id,
+            cursor ? { limit: 2, cursor } : { limit: 2 },
+          );
+          // The same cursor resumes listMessages at the same place.
+          if (page.nextCursor) {
+            const resumed = await store.listMessages(conversation.id, { limit: 1, cursor: page.nextCursor });
+            assert.equal(resumed.items[0]?.id, expected[seen.length + page.items.length]?.id);
+          }
+          seen.push(...page.items.map((m) => ({ ...m })));
+          cursor = page.nextCursor;
+        } while (cursor);
+        assert.deepEqual(seen, expected);
+        const m2 = expected[1]!;
+        const after = await listChannels(conversation.id, {
+          cursor: encodeCursor(m2.sentAt, m2.id),
+        });
+        assert.deepEqual(
+          after.items.map((m) => m.id),
+          expected.slice(2).map((m) => m.id),
+        );
+        assert.deepEqual((await listChannels('cv_missing')).items, []);
+      },
+    ),
     c('lists conversations by last activity, filtered and paginated, without tombstones', async (store) => {
       const contact = makeContact();
       const other = makeContact();
