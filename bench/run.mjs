@@ -154,22 +154,22 @@ try {
   }
   if (wanted('serve')) {
     const serve = runScript('serve', 'bench/serve-load.mjs');
-    for (const r of serve?.rates ?? []) {
+    for (const run of serve?.runs ?? []) {
+      for (const r of run.rates) {
+        rows.push([
+          `serve (${run.store}): signed SMS webhooks at ${r.rate}/s`,
+          `${r.ok}/${r.sent} answered 200`,
+          `${fmt(r.throughput)} req/s`,
+          `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms`,
+          '',
+        ]);
+      }
+      const clean = run.lost === 0 && run.duplicated === 0;
       rows.push([
-        `serve: signed SMS webhooks at ${r.rate}/s`,
-        `${r.ok}/${r.sent} answered 200`,
-        `${fmt(r.throughput)} req/s`,
-        `p50 ${fmt(r.p50Ms)} ms, p99 ${fmt(r.p99Ms)} ms`,
-        '',
-      ]);
-    }
-    if (serve) {
-      const clean = serve.lost === 0 && serve.duplicated === 0;
-      rows.push([
-        'serve: store afterwards',
-        serve.store,
-        `${serve.stored} stored`,
-        `${serve.lost} lost, ${serve.duplicated} duplicated`,
+        `serve (${run.store}): store afterwards`,
+        `${run.accepted} accepted`,
+        `${run.stored} stored`,
+        `${run.lost} lost, ${run.duplicated} duplicated`,
         clean ? 'zero lost/duplicated: met' : 'zero lost/duplicated: missed',
       ]);
     }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // `omnithread serve` under load from a second process: signed Twilio SMS webhooks at increasing
-// rates against the server on 127.0.0.1 (an embedded PostgreSQL store, as in production without a
-// DATABASE_URL). Reports throughput and p50/p99 latency per rate, then stops the server, opens its
-// store and checks that every accepted message is there exactly once. Bounded in count and time.
+// rates against the server on 127.0.0.1, first with its embedded store (PGlite on disk, as in
+// production without a DATABASE_URL), then with a PostgreSQL server (a throwaway durable cluster,
+// when Debian's postgresql is installed). Reports throughput and p50/p99 latency per rate, then stops
+// the server, opens its store and checks that every accepted message is there exactly once. Bounded
+// in count and time.
 //
 //   node bench/serve-load.mjs [out.json]
 import { spawn } from 'node:child_process';
@@ -13,8 +15,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { twilioSignature } from '../packages/core/dist/index.js';
 import { openStore } from '../packages/postgres/dist/index.js';
+import {
+  admin,
+  databaseName,
+  postgresUnavailable,
+  startTestServer,
+} from '../packages/postgres/harness/pg-server.mjs';
 
-const RATES = [25, 50, 100, 200];
+const RATES = [25, 50, 100, 200, 400];
 const SECONDS_PER_RATE = 4;
 const MAX_IN_FLIGHT = 400;
 const TOKEN = 'bench-auth-token';
@@ -30,11 +38,13 @@ const freePort = () =>
 
 const sid = (n) => `SM${n.toString(16).padStart(32, '0')}`;
 
-async function main() {
+/**
+ * One server, loaded at every rate. `storeSpec` is what `OMNITHREAD_STORE` takes: a directory or a
+ * `postgres://` URL. `first` numbers this run's message ids after the previous run's.
+ */
+async function loadServer(label, storeSpec, dir, first) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'omnithread-serve-load-'));
-  const storeDir = join(dir, 'store');
   const server = spawn(process.execPath, [cli, 'serve', '--port', String(port)], {
     cwd: dir,
     env: {
@@ -43,7 +53,7 @@ async function main() {
       TWILIO_AUTH_TOKEN: TOKEN,
       TWILIO_FROM: '+18005550199',
       PUBLIC_BASE_URL: base,
-      OMNITHREAD_STORE: storeDir,
+      OMNITHREAD_STORE: storeSpec,
       OMNITHREAD_LISTEN: 'false',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -58,7 +68,7 @@ async function main() {
   });
 
   const url = `${base}/webhooks/sms`;
-  let n = 0;
+  let n = first;
   const accepted = new Set();
   const results = [];
   for (const rate of RATES) {
@@ -130,7 +140,7 @@ async function main() {
       p99Ms: pct(99),
     });
     console.error(
-      `serve load: ${rate} req/s → ${ok} ok, ${failed} failed, p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
+      `serve load (${label}): ${rate} req/s → ${ok} ok, ${failed} failed, p50 ${pct(50).toFixed(1)} ms, p99 ${pct(99).toFixed(1)} ms`,
     );
   }
 
@@ -138,7 +148,7 @@ async function main() {
   await new Promise((resolve) => server.on('exit', resolve));
 
   // Count what the store kept: every accepted message once, nothing else.
-  const store = await openStore(storeDir);
+  const store = await openStore(storeSpec);
   const seen = new Map();
   let cursor;
   do {
@@ -154,22 +164,48 @@ async function main() {
     cursor = page.nextCursor;
   } while (cursor);
   await store.close();
-  rmSync(dir, { recursive: true, force: true });
   const lost = [...accepted].filter((id) => !seen.has(id)).length;
   const duplicated = [...seen.values()].filter((count) => count > 1).length;
-  const summary = {
-    store: 'PGlite (embedded, on disk)',
+  console.error(
+    `serve load (${label}): ${accepted.size} accepted, ${seen.size} stored, ${lost} lost, ${duplicated} duplicated`,
+  );
+  return {
+    store: label,
     rates: results,
     accepted: accepted.size,
     stored: seen.size,
     lost,
     duplicated,
+    last: n,
   };
-  console.error(
-    `serve load: ${accepted.size} accepted, ${seen.size} stored, ${lost} lost, ${duplicated} duplicated`,
-  );
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'omnithread-serve-load-'));
+  const runs = [];
+  try {
+    runs.push(await loadServer('PGlite (embedded, on disk)', join(dir, 'store'), dir, 0));
+    const unavailable = postgresUnavailable();
+    if (unavailable) console.error(`serve load: PostgreSQL skipped (${unavailable})`);
+    else {
+      // Durable (fsync and synchronous commit on), as a production server is.
+      const server = await startTestServer({ durable: true });
+      try {
+        const db = databaseName('serve_load');
+        await admin(server, `CREATE DATABASE ${db}`);
+        runs.push(
+          await loadServer('PostgreSQL 15 (durable, same host)', server.urlOf(db), dir, runs[0].last),
+        );
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const summary = { runs: runs.map(({ last: _, ...run }) => run) };
   if (process.argv[2]) writeFileSync(process.argv[2], `${JSON.stringify(summary, null, 2)}\n`);
-  if (lost > 0 || duplicated > 0) process.exitCode = 1;
+  if (runs.some((r) => r.lost > 0 || r.duplicated > 0)) process.exitCode = 1;
 }
 
 main().catch((error) => {
