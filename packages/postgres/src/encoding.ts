@@ -1,14 +1,20 @@
 import type { Message } from '@omnithread/core';
 import { searchWords } from '@omnithread/core';
 
+// What JSON.stringify writes as an escape that jsonb refuses: U+0000, and a surrogate without its
+// pair (well-formed JSON.stringify escapes only lone ones, in lower-case hex), unless the backslash
+// is itself escaped.
+const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
+
 /**
  * JSON text for a jsonb parameter. jsonb cannot hold U+0000, which does turn up in scraped payloads
- * and broken MIME; it becomes U+FFFD (the replacement character) rather than failing the whole
- * ingest. An escaped backslash followed by "u0000" is left alone.
+ * and broken MIME, nor half of a surrogate pair (a truncated emoji in a WhatsApp text): each becomes
+ * U+FFFD (the replacement character) rather than failing the whole ingest, which would leave the
+ * message neither stored nor kept as rejected while the provider retried it for days.
  */
 export function jsonParam(value: unknown): string {
   const text = JSON.stringify(value === undefined ? null : value);
-  return text.includes('\\u0000') ? text.replace(/(?<!\\)((?:\\\\)*)\\u0000/g, '$1\\ufffd') : text;
+  return text.includes('\\u') ? text.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : text;
 }
 
 /** Text for a text column: PostgreSQL text cannot hold U+0000 either. */

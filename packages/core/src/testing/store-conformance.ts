@@ -437,6 +437,40 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         ],
       );
     }),
+    c(
+      'stores text a database may refuse (U+0000, half a surrogate pair), kept as is or as U+FFFD',
+      async (store) => {
+        // A truncated emoji leaves half a pair; JSON has an escape for it that jsonb refuses.
+        const hostile = 'half \ud83d pair, low \ude00 alone, nul \u0000 here, whole 😀 emoji';
+        const replaced = 'half \ufffd pair, low \ufffd alone, nul \ufffd here, whole 😀 emoji';
+        const either = (value: unknown) => assert.ok(value === hostile || value === replaced, String(value));
+        const hub = createHub({ store });
+        const result = await hub.ingest(
+          inboundMessage({
+            channel: 'whatsapp',
+            from: { kind: 'whatsapp', value: '14155550100' },
+            sentAt: T(1),
+            text: hostile,
+            raw: { text: { body: hostile } },
+            metadata: { note: hostile },
+          }),
+        );
+        assert.equal(result.type, 'message');
+        const stored = await store.getMessage((result as { message: { id: string } }).message.id);
+        either(stored?.text);
+        either((stored?.raw as { text: { body: string } }).text.body);
+        either(stored?.metadata.note);
+        await store.insertRejected({
+          id: 'rej_hostile',
+          channel: 'whatsapp',
+          receivedAt: T(1),
+          error: { code: 'VALIDATION', message: hostile },
+          raw: { body: hostile },
+        });
+        const [rejected] = (await store.listRejected()).items;
+        either((rejected?.raw as { body: string }).body);
+      },
+    ),
     c('runs the hub: one contact for SMS and WhatsApp of one number, one conversation', async (store) => {
       const hub = createHub({ store, clock: () => new Date(T(100)) });
       await hub.ingest(
