@@ -24,16 +24,30 @@ hub.on('message', ({ message, conversation }) => {
 
 // Node's http → web-standard Request → hub.handle (verify, parse, store, place) → Response.
 createServer(async (req, res) => {
-  const request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
-    method: req.method,
-    headers: req.headers as Record<string, string>,
-    body: req.method === 'POST' ? (Readable.toWeb(req) as ReadableStream) : undefined,
-    duplex: 'half',
-  } as RequestInit);
-  const response = await hub.handle(request);
-  res
-    .writeHead(response.status, Object.fromEntries(response.headers))
-    .end(Buffer.from(await response.arrayBuffer()));
+  let request: Request;
+  try {
+    request = new Request(new URL(req.url ?? '/', `http://${req.headers.host}`), {
+      method: req.method,
+      headers: req.headers as Record<string, string>,
+      body: req.method === 'POST' ? (Readable.toWeb(req) as ReadableStream) : undefined,
+      duplex: 'half',
+    } as RequestInit);
+  } catch {
+    // Node lets through what a web Request refuses (a Host header of "a b"): answer, do not crash.
+    res.writeHead(400).end();
+    return;
+  }
+  try {
+    const response = await hub.handle(request);
+    res
+      .writeHead(response.status, Object.fromEntries(response.headers))
+      .end(Buffer.from(await response.arrayBuffer()));
+  } catch (error) {
+    // hub.handle answers bad payloads itself; this is the store failing. Twilio retries a 500.
+    console.error(`webhook failed: ${(error as Error).message}`);
+    if (!res.headersSent) res.writeHead(500);
+    res.end();
+  }
 }).listen(Number(process.env.PORT ?? 3000), () =>
   console.log('Twilio webhook: <PUBLIC_BASE_URL>/webhooks/sms'),
 );
