@@ -5,6 +5,7 @@ import {
   isOmnithreadError,
   type Message,
   readBody,
+  ValidationError,
 } from '@omnithread/core';
 import type { Outbox } from './outbox.js';
 import { allMessages, messageView, replyStates } from './views.js';
@@ -47,17 +48,24 @@ async function body(request: Request): Promise<Record<string, unknown>> {
   // JSON only: a cross-site form or text/plain post cannot reach the API without a CORS preflight,
   // which it never passes.
   if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json'))
-    throw new TypeError('the API takes application/json');
+    throw new ValidationError('the API takes application/json', { path: 'content-type' });
   const text = await readBody(request, { maxBytes: 64 * 1024 });
-  const parsed: unknown = text ? JSON.parse(text) : {};
+  let parsed: unknown = {};
+  try {
+    if (text) parsed = JSON.parse(text);
+  } catch (cause) {
+    throw new ValidationError('the body is not JSON', { path: 'body', cause });
+  }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-    throw new TypeError('expected a JSON object');
+    throw new ValidationError('expected a JSON object', { path: 'body' });
   return parsed as Record<string, unknown>;
 }
 
 const str = (value: unknown, name: string, max = 10_000): string => {
   if (typeof value !== 'string' || value.trim() === '' || value.length > max)
-    throw new TypeError(`\`${name}\` must be a non-empty string of at most ${max} characters`);
+    throw new ValidationError(`\`${name}\` must be a non-empty string of at most ${max} characters`, {
+      path: name,
+    });
   return value;
 };
 
@@ -85,15 +93,27 @@ function templateOf(value: unknown): { name: string; language: string } | undefi
   return { name: str(t.name, 'template.name', 512), language: str(t.language, 'template.language', 16) };
 }
 
+/** One path segment, percent-decoded; a malformed escape (`%E0`) is the caller's error, not ours. */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch (cause) {
+    throw new ValidationError(`malformed percent-encoding in the path: ${segment.slice(0, 80)}`, {
+      path: 'url',
+      cause,
+    });
+  }
+}
+
 /** The JSON API the page talks to. Answers `undefined` for paths that are not its own. */
 export async function handleApi(request: Request, ctx: ApiContext): Promise<Response | undefined> {
   const url = new URL(request.url);
   const path = url.pathname;
   if (!path.startsWith('/api/')) return undefined;
   const { hub } = ctx;
-  const segments = path.split('/').slice(2).map(decodeURIComponent);
   const method = request.method;
   try {
+    const segments = path.split('/').slice(2).map(decodeSegment);
     if (method === 'GET' && path === '/api/info') {
       return json(200, {
         mode: ctx.mode,
@@ -189,7 +209,7 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
       const input = await body(request);
       const status = input.status;
       if (status !== 'open' && status !== 'pending' && status !== 'closed')
-        throw new TypeError('`status` must be open, pending or closed');
+        throw new ValidationError('`status` must be open, pending or closed', { path: 'status' });
       return json(200, { conversation: await hub.conversations.setStatus(segments[1]!, status) });
     }
     if (path === '/api/conversations/merge' && method === 'POST') {

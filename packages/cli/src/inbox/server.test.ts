@@ -1,4 +1,5 @@
 import { memoryStore } from '@omnithread/core';
+import { captureConsole } from '@omnithread/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningInbox, startSandboxInbox } from './inbox.js';
 import { MAYA, TRANSCRIPT_WORD } from './journey.js';
@@ -193,6 +194,25 @@ describe('the inbox server', () => {
 
   it('answers API errors as JSON with a code', async () => {
     expect((await get('/api/conversations/cv_missing')).status).toBe(404);
-    expect((await post(`/api/conversations/${conversationId}/reply`, { text: '' })).status).toBe(400);
+    expect((await post(`/api/conversations/${conversationId}/reply`, { text: '' })).body.error.code).toBe(
+      'VALIDATION',
+    );
+    // A malformed percent-escape in the path is the caller's error: 400, nothing logged as a crash.
+    const logged = captureConsole();
+    try {
+      const malformed = await get('/api/conversations/%E0');
+      expect(malformed.status).toBe(400);
+      expect(malformed.body.error.code).toBe('VALIDATION');
+      const notJson = await fetch(`${inbox.url}/api/conversations/${conversationId}/reply`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"text": ',
+      });
+      expect(notJson.status).toBe(400);
+      expect(((await notJson.json()) as Json).error.code).toBe('VALIDATION');
+      expect(logged.lines.filter((line) => line.includes('API error'))).toEqual([]);
+    } finally {
+      logged.restore();
+    }
   });
 });
