@@ -101,7 +101,22 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
       if (!isPostmarkInbound(payload))
         throw new WebhookParseError('Not a Postmark inbound message', { raw: payload });
     } else {
-      const form = await readForm(provider, bytes, contentType);
+      let form: InboundFormPayload;
+      try {
+        form = await readForm(provider, bytes, contentType);
+      } catch (error) {
+        // Mailgun's signature travels inside the form: a body that is no form carries none, so it is
+        // refused as unsigned (401, not kept) like any other request nobody vouches for. SendGrid's
+        // secrets were checked above: its unreadable forms are authentic, and kept as rejected.
+        if (provider === 'mailgun')
+          throw new WebhookVerificationError(
+            'Mailgun webhook body is not a form, so it carries no signature',
+            {
+              cause: error,
+            },
+          );
+        throw error;
+      }
       if (provider === 'mailgun') {
         const mailgun = config.mailgun!;
         const verify: Parameters<typeof verifyMailgunSignature>[1] = {

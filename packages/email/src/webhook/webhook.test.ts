@@ -226,6 +226,45 @@ describe('handle()', () => {
     );
   });
 
+  it('every provider refuses an unsigned or wrongly signed request with 401 and keeps nothing of it', async () => {
+    const hub = createHub({ store: memoryStore(), adapters: [create()] });
+    const cases: [string, Request][] = [];
+    for (const mode of ['none', 'bad'] as const) {
+      cases.push([`SendGrid ${mode}`, formRequest(sendgridPayload, mode)]);
+      cases.push([`Mailgun ${mode}`, formRequest(mailgunPayload, mode)]);
+      cases.push([`Postmark ${mode}`, postmarkRequest(postmarkPayload, mode)]);
+    }
+    // Mailgun signs inside the form: a body that is no form has no signature to check.
+    cases.push([
+      'Mailgun, not a form',
+      new Request('https://app.test/webhooks/email/mailgun', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'x'.repeat(4096),
+      }),
+    ]);
+    cases.push([
+      'Mailgun, a broken multipart body',
+      new Request('https://app.test/webhooks/email/mailgun', {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=zz' },
+        body: '--zz\r\nContent-Disposition: form-data; name="subject"\r\n\r\nno end',
+      }),
+    ]);
+    for (const [name, request] of cases) {
+      expect([name, (await hub.handle(request)).status]).toEqual([name, 401]);
+    }
+    expect((await hub.rejected.list()).items).toEqual([]);
+    expect((await hub.conversations.list()).items).toEqual([]);
+    // The same payloads, signed, are taken.
+    for (const request of [
+      formRequest(sendgridPayload, 'good'),
+      formRequest(mailgunPayload, 'good'),
+      postmarkRequest(postmarkPayload, 'good'),
+    ])
+      expect((await hub.handle(request)).status).toBe(200);
+  });
+
   it('works through the hub router', async () => {
     const hub = createHub({ store: memoryStore(), adapters: [create()] });
     const response = await hub.handle(postmarkRequest(postmarkPayload, 'good'));
