@@ -7,6 +7,7 @@ import { normalizeIdentity } from './identity/normalize.js';
 import { normalizePhone } from './identity/phone.js';
 import { nestsDeeperThan } from './security/json.js';
 import { memoryStore } from './store/memory.js';
+import { HANG_BOUND_MS } from './testing/refusals.js';
 import { readBody } from './webhook/body.js';
 
 /** A minimal SMS message event with the given external id, and any message fields to add. */
@@ -28,11 +29,15 @@ const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 200);
 const params = { seed: 4242, numRuns };
 
 function typedOrFine(fn: () => unknown): void {
+  const startedAt = performance.now();
   try {
     fn();
   } catch (error) {
     if (!isValidationError(error)) throw error;
   }
+  expect(performance.now() - startedAt, 'one input may not take seconds (a hang)').toBeLessThan(
+    HANG_BOUND_MS,
+  );
 }
 
 const hostileString = fc.oneof(

@@ -10,6 +10,8 @@ export { outputDigest, recordedDigests } from './golden.js';
 export {
   expectEventsOrTypedRefusal,
   expectHandledOrRejected,
+  expectWithinHangBound,
+  HANG_BOUND_MS,
   type HandledOrRejectedOptions,
   isTypedRefusal,
 } from './refusals.js';

@@ -457,9 +457,10 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
         );
         assert.equal(result.type, 'message');
         const stored = await store.getMessage((result as { message: { id: string } }).message.id);
-        either(stored?.text);
-        either((stored?.raw as { text: { body: string } }).text.body);
-        either(stored?.metadata.note);
+        assert.ok(stored, 'the message is stored');
+        either(stored.text);
+        either((stored.raw as { text: { body: string } }).text.body);
+        either(stored.metadata.note);
         await store.insertRejected({
           id: 'rej_hostile',
           channel: 'whatsapp',
@@ -468,7 +469,8 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
           raw: { body: hostile },
         });
         const [rejected] = (await store.listRejected()).items;
-        either((rejected?.raw as { body: string }).body);
+        assert.ok(rejected, 'the rejected payload is kept');
+        either((rejected.raw as { body: string }).body);
       },
     ),
     c('runs the hub: one contact for SMS and WhatsApp of one number, one conversation', async (store) => {

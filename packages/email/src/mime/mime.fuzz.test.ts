@@ -9,6 +9,7 @@ import {
   isWebhookParseError,
   mutateText,
 } from '@omnithread/core';
+import { expectWithinHangBound } from '@omnithread/core/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readMbox } from '../import/mbox.js';
@@ -43,7 +44,9 @@ function typed(error: unknown): boolean {
 
 async function parsesOrRefuses(raw: string | Uint8Array): Promise<void> {
   try {
-    const [event] = await parseEmail(raw, { receivedAt: '2026-03-02T09:00:00.000Z' });
+    const [event] = await expectWithinHangBound(() =>
+      parseEmail(raw, { receivedAt: '2026-03-02T09:00:00.000Z' }),
+    );
     // What parseEmail returns is a valid model event: the hub would not refuse it.
     const check = inboundEventSchema.safeParse(event);
     expect(check.success, check.error?.message).toBe(true);
