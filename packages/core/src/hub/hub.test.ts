@@ -12,6 +12,7 @@ import {
   WebhookParseError,
   WebhookVerificationError,
 } from '../errors.js';
+import type { InboundEvent } from '../model/events.js';
 import { memoryStore } from '../store/memory.js';
 import { createHub } from './hub.js';
 import { at, email, fakeAdapter, HOUR, msg, phone, wa } from './test-helpers.js';
@@ -87,6 +88,34 @@ describe('dedup and events', () => {
     offSecond();
     await hub.ingest(msg('sms', phone('+14155550100'), 3, 'd', { external: { id: 'SM4' } }));
     expect(heard).toEqual(['first:SM1', 'second:SM3']);
+  });
+  it('an event a pull source emits that the hub refuses is kept as rejected, with its raw payload', async () => {
+    const outcomes: string[] = [];
+    const source = {
+      ...fakeAdapter('sms'),
+      async listen(emit: (event: InboundEvent) => Promise<void>) {
+        for (const event of [
+          msg('sms', phone('not a number'), 0, 'refused', { raw: { pulled: 'bad' } }),
+          msg('sms', phone('+14155550100'), 1, 'taken', { external: { id: 'SM-ok' } }),
+        ])
+          outcomes.push(
+            await emit(event).then(
+              () => 'resolved',
+              (error: Error) => error.message,
+            ),
+          );
+        return async () => undefined;
+      },
+    };
+    const hub = createHub({ store: memoryStore(), adapters: [source] });
+    const stop = await hub.listen();
+    await stop();
+    expect(outcomes).toEqual(['resolved', 'resolved']);
+    const rejected = (await hub.rejected.list()).items;
+    expect(rejected.map((r) => [r.channel, r.error.code, r.raw])).toEqual([
+      ['sms', 'VALIDATION', { pulled: 'bad' }],
+    ]);
+    expect((await hub.conversations.list()).items).toHaveLength(1);
   });
   it('a listener that throws does not undo the ingest', async () => {
     const errors: unknown[] = [];

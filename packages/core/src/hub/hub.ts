@@ -313,7 +313,18 @@ export function createHub(options: HubOptions): Hub {
     async listen() {
       const stops: Stop[] = [];
       for (const adapter of adapterList) {
-        if (adapter.listen) stops.push(await adapter.listen(async (event) => void (await ingest(event))));
+        if (!adapter.listen) continue;
+        const emit = async (event: InboundEvent) => {
+          try {
+            await ingest(event);
+          } catch (error) {
+            // A pulled event the hub refuses is kept as rejected, as a webhook's is: nothing a
+            // customer sent disappears. A store failure still reaches the adapter, to retry or report.
+            if (!(error instanceof ValidationError)) throw error;
+            await recordRejected(adapter.channel, rawOf(event), error);
+          }
+        };
+        stops.push(await adapter.listen(emit));
       }
       return async () => {
         await Promise.all(stops.map((stop) => stop()));
