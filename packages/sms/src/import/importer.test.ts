@@ -1,5 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { createHub, type ImportProblem, type InboundEvent, memoryStore } from '@omnithread/core';
+import {
+  createHub,
+  type ImportProblem,
+  type InboundEvent,
+  isValidationError,
+  memoryStore,
+} from '@omnithread/core';
 import { describe, expect, it } from 'vitest';
 import { importers, messageResourceToEvents, twilioImporter } from './importer.js';
 import { jsonItems } from './json-stream.js';
@@ -129,10 +135,22 @@ describe('twilio importer', () => {
     expect(other?.consent.sms?.optedOut).toBe(true);
   });
 
-  it('says what is missing from a resource', () => {
-    expect(() =>
-      messageResourceToEvents({ sid: 'SM10000000000000000000000000000001', from: '+14155550123' }),
-    ).toThrow(/lacks from or to/);
-    expect(() => messageResourceToEvents([])).toThrow(/not a Message resource/);
+  it('says what is missing from a resource, with a ValidationError naming the field', () => {
+    const refusal = (resource: unknown) => {
+      try {
+        messageResourceToEvents(resource);
+      } catch (error) {
+        return error;
+      }
+      throw new Error('expected a refusal');
+    };
+    const noTo = refusal({ sid: 'SM10000000000000000000000000000001', from: '+14155550123' });
+    expect(isValidationError(noTo) && [noTo.path, noTo.message]).toEqual([
+      'to',
+      'message SM10000000000000000000000000000001 lacks from or to',
+    ]);
+    expect(isValidationError(refusal([]))).toBe(true);
+    const noSid = refusal({ from: '+14155550123', to: '+18005550199' });
+    expect(isValidationError(noSid) && noSid.path).toBe('sid');
   });
 });

@@ -1,6 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { Importer, ImportOptions, ImportProblem, InboundEvent, JsonValue } from '@omnithread/core';
+import {
+  type Importer,
+  type ImportOptions,
+  type ImportProblem,
+  type InboundEvent,
+  type JsonValue,
+  ValidationError,
+} from '@omnithread/core';
 import { addressIdentity, channelOfAddress } from '../address.js';
 import { mapMessageStatus } from '../status.js';
 import { matchKeyword } from '../webhook/keywords.js';
@@ -32,19 +39,22 @@ function timestamp(value: string | undefined): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-/** One Twilio Message resource → model events. Throws an Error saying what is missing. */
+/** One Twilio Message resource → model events. Throws a `ValidationError` saying what is missing. */
 export function messageResourceToEvents(resource: unknown): InboundEvent[] {
   if (typeof resource !== 'object' || resource === null || Array.isArray(resource))
-    throw new Error('not a Message resource object');
+    throw new ValidationError('not a Message resource object');
   const r = resource as Resource;
   const sid = text(r, 'sid');
-  if (!sid || !/^[A-Z]{2}[0-9a-zA-Z]{16,64}$/.test(sid)) throw new Error('no Twilio message sid');
+  if (!sid || !/^[A-Z]{2}[0-9a-zA-Z]{16,64}$/.test(sid))
+    throw new ValidationError('no Twilio message sid', { path: 'sid' });
   const from = text(r, 'from');
   const to = text(r, 'to');
-  if (!from || !to) throw new Error(`message ${sid} lacks from or to`);
+  if (!from || !to)
+    throw new ValidationError(`message ${sid} lacks from or to`, { path: !from ? 'from' : 'to' });
   const sentAt =
     timestamp(text(r, 'date_sent', 'dateSent')) ?? timestamp(text(r, 'date_created', 'dateCreated'));
-  if (!sentAt) throw new Error(`message ${sid} has no date_sent or date_created`);
+  if (!sentAt)
+    throw new ValidationError(`message ${sid} has no date_sent or date_created`, { path: 'date_sent' });
   const direction = text(r, 'direction') ?? 'inbound';
   const inbound = direction === 'inbound';
   const channel =

@@ -1,7 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import type { Importer, ImportOptions, ImportProblem, InboundEvent } from '@omnithread/core';
+import {
+  type Importer,
+  type ImportOptions,
+  type ImportProblem,
+  type InboundEvent,
+  PayloadTooLargeError,
+} from '@omnithread/core';
 import { isObj } from '../shared/json.js';
 import { parseCloudWebhook } from './webhook/parse.js';
 
@@ -83,7 +89,10 @@ export const whatsappCloudImporter: Importer = {
           type: 'rejected',
           source: path,
           raw: null,
-          error: new Error(`${path} is one JSON document over ${MAX_SINGLE_DOCUMENT} bytes; use JSON lines`),
+          error: new PayloadTooLargeError(
+            `${path} is one JSON document over ${MAX_SINGLE_DOCUMENT} bytes; use JSON lines`,
+            { limit: MAX_SINGLE_DOCUMENT },
+          ),
         };
         return;
       }
