@@ -1,4 +1,9 @@
-import { readBody, verifyMetaSignature, WebhookVerificationError } from '@omnithread/core';
+import {
+  readBody,
+  timingSafeEqualString,
+  verifyMetaSignature,
+  WebhookVerificationError,
+} from '@omnithread/core';
 import { parseJsonBody } from '../common/payload.js';
 
 export interface MetaWebhookOptions {
@@ -31,7 +36,7 @@ export async function readMetaWebhook(
         'a Graph verification request needs hub.mode=subscribe and hub.challenge',
       );
     }
-    if (params.get('hub.verify_token') !== options.verifyToken) {
+    if (!timingSafeEqualString(params.get('hub.verify_token') ?? '', options.verifyToken)) {
       throw new WebhookVerificationError('hub.verify_token does not match the configured verifyToken');
     }
     return {
