@@ -2,6 +2,7 @@ import { ValidationError } from '../errors.js';
 import { identityKey, normalizeIdentity } from '../identity/normalize.js';
 import type { NormalizedInboundEvent, NormalizedInboundMessage } from '../model/events.js';
 import type { Identity } from '../model/identity.js';
+import { safeFilename } from '../security/filename.js';
 import type { PrefetchHint } from '../store/contract.js';
 import { eventTarget, type MessageEvent } from './apply.js';
 import type { Engine } from './engine.js';
@@ -56,6 +57,26 @@ export function normalizeMessageIdentities(
   };
 }
 
+/**
+ * The attachments with every filename a single harmless path segment (`safeFilename`), whichever
+ * adapter, importer or caller made the event: a stored filename can name a file on disk as it is.
+ * The same array when nothing needs changing (the usual case).
+ */
+export function withSafeFilenames(
+  attachments: NormalizedInboundMessage['attachments'],
+): NormalizedInboundMessage['attachments'] {
+  let out: NormalizedInboundMessage['attachments'] | undefined;
+  for (let i = 0; i < attachments.length; i++) {
+    const attachment = attachments[i]!;
+    if (attachment.filename === undefined) continue;
+    const safe = safeFilename(attachment.filename);
+    if (safe === attachment.filename) continue;
+    out ??= attachments.slice();
+    out[i] = { ...attachment, filename: safe };
+  }
+  return out ?? attachments;
+}
+
 /** The customer a message is about: its sender when inbound, its first recipient when outbound. */
 export function customerOf(m: NormalizedInboundMessage): Identity {
   const customer = m.direction === 'inbound' ? m.from : m.to[0];
@@ -86,7 +107,9 @@ export function prepareEvent(event: NormalizedInboundEvent, engine: Engine): Pre
   const key = (identity: Identity) => identityKey(identity, engine.identity);
   switch (event.type) {
     case 'message': {
-      const m = normalizeMessageIdentities(event.message, engine);
+      const normalized = normalizeMessageIdentities(event.message, engine);
+      const attachments = withSafeFilenames(normalized.attachments);
+      const m = attachments === normalized.attachments ? normalized : { ...normalized, attachments };
       const customer = key(customerOf(m));
       const links = m.links.map((l) => key(l.identity));
       const threadKeys = [...m.thread.keys, ...m.thread.refs];
