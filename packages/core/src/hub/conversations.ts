@@ -132,13 +132,14 @@ export function summarizeMessages(
 function withEarlierMessage(conversation: Conversation, m: MessageFacts): Conversation | undefined {
   // The channel in use just before the message: the last switch before it, or the first channel
   // (before the first message too: one on that channel becomes the first and switches nothing).
-  const after = (s: ChannelSwitch) => s.at < m.sentAt || (s.at === m.sentAt && s.messageId < m.id);
+  const switchedBefore = (s: ChannelSwitch) => s.at < m.sentAt || (s.at === m.sentAt && s.messageId < m.id);
   const { switches } = conversation;
   // The record keeps only the latest switches: before the oldest kept, the channel in use is unknown.
-  if (switchCountOf(conversation) > switches.length && !(switches[0] && after(switches[0]))) return undefined;
+  if (switchCountOf(conversation) > switches.length && !(switches[0] && switchedBefore(switches[0])))
+    return undefined;
   let inUse = conversation.channels[0];
   for (const s of switches) {
-    if (after(s)) inUse = s.to;
+    if (switchedBefore(s)) inUse = s.to;
     else break;
   }
   const activity = conversation.channelActivity[m.channel];

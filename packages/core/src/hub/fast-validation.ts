@@ -136,7 +136,8 @@ function json(v: unknown, levels: number): unknown {
  * so how deep a message's metadata and raw payload may, two levels below the event.
  */
 export const MAX_EVENT_DEPTH = 128;
-const BELOW_MESSAGE = MAX_EVENT_DEPTH - 2;
+/** How deep a message's (or status's) raw payload and metadata may nest, two levels below the event. */
+export const MAX_PAYLOAD_DEPTH = MAX_EVENT_DEPTH - 2;
 
 const MESSAGE_OPTIONALS = ['fromName', 'endpoint', 'subject', 'newText', 'html', 'replyTo'];
 function message(v: unknown): NormalizedInboundMessage {
@@ -163,7 +164,7 @@ function message(v: unknown): NormalizedInboundMessage {
     external: ext,
     visibility: m.visibility === undefined ? 'private' : oneOf(m.visibility, ['public', 'private'] as const),
     warnings: m.warnings === undefined ? [] : list(m.warnings, (w) => str(w)),
-    metadata: m.metadata === undefined ? {} : json(obj(m.metadata), BELOW_MESSAGE),
+    metadata: m.metadata === undefined ? {} : json(obj(m.metadata), MAX_PAYLOAD_DEPTH),
     trust: m.trust === undefined ? 'provider' : oneOf(m.trust, TRUST),
     links:
       m.links === undefined

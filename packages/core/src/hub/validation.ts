@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { inboundEventSchema, type NormalizedInboundEvent } from '../model/events.js';
 import { nestsDeeperThan } from '../security/json.js';
-import { MAX_EVENT_DEPTH, validateCommonEvent } from './fast-validation.js';
+import { MAX_EVENT_DEPTH, MAX_PAYLOAD_DEPTH, validateCommonEvent } from './fast-validation.js';
 
 /** Turns a zod error into our ValidationError, naming the first failing field. */
 export function zodToValidationError(error: z.ZodError, root: string): ValidationError {
@@ -29,7 +29,7 @@ export function validateEvent(event: unknown): NormalizedInboundEvent {
         : common.type === 'status'
           ? common.status.raw
           : undefined;
-    if (nestsDeeperThan(raw, MAX_EVENT_DEPTH - 2)) throw tooDeep();
+    if (nestsDeeperThan(raw, MAX_PAYLOAD_DEPTH)) throw tooDeep();
     return common;
   }
   if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
