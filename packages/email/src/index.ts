@@ -45,7 +45,13 @@ export {
   type InboundWebhookConfig,
   inboundWebhookHandler,
 } from './webhook/handle.js';
-export { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './webhook/parse.js';
+export {
+  mailgunToParsed,
+  postmarkToParsed,
+  rawMimeOf,
+  sendgridToParsed,
+  type WebhookLimits,
+} from './webhook/parse.js';
 export type {
   InboundFormPayload,
   PostmarkInbound,

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import {
   type AdapterResult,
   type InboundEvent,
+  isPayloadTooLargeError,
+  PayloadTooLargeError,
   parseJson,
   WebhookParseError,
   WebhookVerificationError,
@@ -134,20 +136,34 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
     let parsed: ParsedEmail;
     let messageOptions: ToMessageOptions = options;
     if (raw !== undefined) {
-      parsed = await parseMime(raw, options);
+      parsed = await parseMimeKeeping(raw, payload, options);
       if (options.mailauth)
         messageOptions = { ...options, trust: await authenticateEmail(raw, options.mailauth) };
     } else if (provider === 'postmark')
-      parsed = postmarkToParsed(payload as Parameters<typeof postmarkToParsed>[0]);
+      parsed = postmarkToParsed(payload as Parameters<typeof postmarkToParsed>[0], options);
     else if (provider === 'sendgrid')
-      parsed = sendgridToParsed(payload as Parameters<typeof sendgridToParsed>[0]);
-    else parsed = mailgunToParsed(payload as Parameters<typeof mailgunToParsed>[0]);
+      parsed = sendgridToParsed(payload as Parameters<typeof sendgridToParsed>[0], options);
+    else parsed = mailgunToParsed(payload as Parameters<typeof mailgunToParsed>[0], options);
     const events: InboundEvent[] = [{ type: 'message', message: toInboundMessage(parsed, messageOptions) }];
     return {
       response: new Response('ok', { status: 200, headers: { 'content-type': 'text/plain' } }),
       events,
     };
   };
+}
+
+/** `parseMime`, with the webhook payload kept on a limit's refusal (the hub stores it as rejected). */
+async function parseMimeKeeping(
+  raw: string,
+  payload: unknown,
+  options: ParseMimeOptions,
+): Promise<ParsedEmail> {
+  try {
+    return await parseMime(raw, options);
+  } catch (error) {
+    if (!isPayloadTooLargeError(error) || error.raw !== undefined) throw error;
+    throw new PayloadTooLargeError(error.message, { limit: error.limit, raw: payload, cause: error });
+  }
 }
 
 /** A digest of a form's fields and files that does not depend on the multipart boundary. */
