@@ -59,7 +59,13 @@ export type {
   WebhookFile,
 } from './webhook/payloads.js';
 export {
+  type MemoryReplayGuardOptions,
+  memoryReplayGuard,
+  type ReplayGuard,
+} from './webhook/replay.js';
+export {
   type BasicAuthCredentials,
+  type MailgunSignature,
   type MailgunVerifyOptions,
   TokenCache,
   verifyBasicAuth,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type AdapterResult,
+  ConfigurationError,
   type InboundEvent,
   isPayloadTooLargeError,
   PayloadTooLargeError,
@@ -15,9 +16,9 @@ import { authenticateEmail, type MailauthOptions } from '../trust/mailauth.js';
 import { readBytes, readForm } from './body.js';
 import { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './parse.js';
 import { type InboundFormPayload, isPostmarkInbound } from './payloads.js';
+import { claimMailgunToken, memoryReplayGuard, type ReplayGuard } from './replay.js';
 import {
   type BasicAuthCredentials,
-  TokenCache,
   verifyBasicAuth,
   verifyMailgunSignature,
   verifyQueryToken,
@@ -32,8 +33,13 @@ export interface InboundWebhookConfig {
    * (`https://user:pass@example.com/webhooks/email/sendgrid`) and/or a `?token=` secret.
    */
   sendgrid?: { basicAuth?: BasicAuthCredentials; token?: string };
-  /** Mailgun routes: the HTTP webhook signing key; stale timestamps and reused tokens are refused. */
-  mailgun?: { signingKey: string; toleranceSeconds?: number };
+  /**
+   * Mailgun routes: the HTTP webhook signing key; stale timestamps are refused, and so is a token
+   * reused with other content. `replayGuard` remembers the tokens: by default in this process's
+   * memory; give every instance one shared guard (Redis, SQL) to refuse replays across instances
+   * and restarts.
+   */
+  mailgun?: { signingKey: string; toleranceSeconds?: number; replayGuard?: ReplayGuard };
   /** Postmark inbound: basic-auth credentials in the webhook URL, and/or a `?token=` secret. */
   postmark?: { basicAuth?: BasicAuthCredentials; token?: string };
   /** Provider for requests to the bare route (`/webhooks/email`). */
@@ -80,7 +86,14 @@ function checkSecrets(
  * Mailgun `…/mime` routes, Postmark `RawEmail`), else the provider's parsed fields.
  */
 export function inboundWebhookHandler(config: InboundWebhookConfig, options: HandleOptions = {}) {
-  const seen = new TokenCache();
+  const replayGuard =
+    config.mailgun?.replayGuard ?? memoryReplayGuard(options.now ? { now: options.now } : {});
+  if (typeof replayGuard.claim !== 'function') {
+    throw new ConfigurationError(
+      'inbound.mailgun.replayGuard',
+      'inbound.mailgun.replayGuard needs a claim(token, fingerprint, expiresAt) method',
+    );
+  }
   const maxBytes = config.maxBodyBytes ?? 30 * 1024 * 1024;
   return async function handle(request: Request): Promise<AdapterResult> {
     const provider = providerOf(request, config);
@@ -121,14 +134,16 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
       }
       if (provider === 'mailgun') {
         const mailgun = config.mailgun!;
-        const verify: Parameters<typeof verifyMailgunSignature>[1] = {
-          signingKey: mailgun.signingKey,
-          seen,
-          fingerprint: formFingerprint(form),
-        };
+        const verify: Parameters<typeof verifyMailgunSignature>[1] = { signingKey: mailgun.signingKey };
         if (mailgun.toleranceSeconds !== undefined) verify.toleranceSeconds = mailgun.toleranceSeconds;
         if (options.now) verify.now = options.now();
-        verifyMailgunSignature(form.fields, verify);
+        const { token, expiresAt } = verifyMailgunSignature(form.fields, verify);
+        await claimMailgunToken(replayGuard, {
+          token,
+          fingerprint: formFingerprint(form),
+          expiresAt,
+          secrets: [token, form.fields.signature ?? '', mailgun.signingKey],
+        });
       }
       payload = form;
     }
