@@ -8,6 +8,7 @@ import {
   isWebhookVerificationError,
   NotSupportedError,
   OmnithreadError,
+  PayloadTooLargeError,
   RateLimitedError,
   ValidationError,
   WebhookParseError,
@@ -25,6 +26,12 @@ describe('errors', () => {
     expect(new WebhookVerificationError('x').status).toBe(401);
     const parse = new WebhookParseError('no From', { raw: 'Body=hi', path: 'From' });
     expect([parse.status, parse.raw, parse.path]).toEqual([400, 'Body=hi', 'From']);
+  });
+  it('PayloadTooLargeError keeps the payload it refused, when it was read', () => {
+    const payload = { Headers: [] };
+    const read = new PayloadTooLargeError('too many headers', { limit: 1000, raw: payload });
+    expect([read.status, read.limit, read.raw]).toEqual([413, 1000, payload]);
+    expect(new PayloadTooLargeError('body too large', { limit: 10 }).raw).toBeUndefined();
   });
   it('type guards recognise each class and errors of another copy of the package', () => {
     expect(isValidationError(new ValidationError('x'))).toBe(true);

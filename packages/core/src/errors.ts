@@ -94,14 +94,20 @@ export class WebhookParseError extends OmnithreadError {
   }
 }
 
-/** An input over a size limit (body bytes, header count, attachment size). Maps to HTTP 413. */
+/**
+ * An input over a size limit (body bytes, header count, attachment size). Maps to HTTP 413. When
+ * the input was read before the limit was hit (an authentic payload with too many headers), it
+ * carries it as `raw`, so the caller can store it as rejected like a `WebhookParseError`'s.
+ */
 export class PayloadTooLargeError extends OmnithreadError {
   readonly status = 413;
   readonly limit: number;
-  constructor(message: string, options: OmnithreadErrorOptions & { limit: number }) {
+  readonly raw?: unknown;
+  constructor(message: string, options: OmnithreadErrorOptions & { limit: number; raw?: unknown }) {
     super('PAYLOAD_TOO_LARGE', message, options);
     this.name = 'PayloadTooLargeError';
     this.limit = options.limit;
+    if (options.raw !== undefined) this.raw = options.raw;
   }
 }
 

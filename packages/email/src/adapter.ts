@@ -41,7 +41,7 @@ export interface EmailAdapterConfig extends AuthenticationTrustOptions {
   inbound?: InboundWebhookConfig;
   /** IMAP mailbox to `listen()` to. */
   imap?: ImapListenConfig;
-  /** Bounds applied to every raw message. */
+  /** Bounds applied to every message: raw MIME, IMAP and the providers' parsed webhook fields. */
   limits?: ParseLimits;
   /** Split quoted history and signatures off into `newText`. Default true. */
   extractReplies?: boolean;
@@ -128,11 +128,12 @@ export function createEmailAdapter(config: EmailAdapterConfig): ChannelAdapter {
             { raw },
           );
         }
+        const limits = config.limits ?? {};
         parsed = isPostmarkInbound(raw)
-          ? postmarkToParsed(raw)
+          ? postmarkToParsed(raw, limits)
           : raw.provider === 'sendgrid'
-            ? sendgridToParsed(raw)
-            : mailgunToParsed(raw);
+            ? sendgridToParsed(raw, limits)
+            : mailgunToParsed(raw, limits);
       } else
         throw new WebhookParseError(
           'Not an email payload (ParsedEmail, SendGrid/Mailgun form or Postmark JSON)',

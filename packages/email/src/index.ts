@@ -45,7 +45,13 @@ export {
   type InboundWebhookConfig,
   inboundWebhookHandler,
 } from './webhook/handle.js';
-export { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './webhook/parse.js';
+export {
+  mailgunToParsed,
+  postmarkToParsed,
+  rawMimeOf,
+  sendgridToParsed,
+  type WebhookLimits,
+} from './webhook/parse.js';
 export type {
   InboundFormPayload,
   PostmarkInbound,
@@ -53,7 +59,13 @@ export type {
   WebhookFile,
 } from './webhook/payloads.js';
 export {
+  type MemoryReplayGuardOptions,
+  memoryReplayGuard,
+  type ReplayGuard,
+} from './webhook/replay.js';
+export {
   type BasicAuthCredentials,
+  type MailgunSignature,
   type MailgunVerifyOptions,
   TokenCache,
   verifyBasicAuth,

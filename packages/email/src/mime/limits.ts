@@ -1,6 +1,9 @@
 import { PayloadTooLargeError } from '@omnithread/core';
 
-/** Hard bounds applied before any MIME parsing, so a hostile message cannot exhaust memory or time. */
+/**
+ * Bounds on every email however it arrives (raw MIME, IMAP, provider webhooks), so a hostile
+ * message cannot exhaust memory or time.
+ */
 export interface ParseLimits {
   /** Largest message accepted, in bytes. Default 50 MiB. */
   maxBytes?: number;
@@ -10,6 +13,11 @@ export interface ParseLimits {
   maxHeaderBytes?: number;
   /** Deepest multipart nesting followed. Default 64 (deeper parts are kept as opaque attachments). */
   maxNestingDepth?: number;
+  /**
+   * Attachments up to this size keep their bytes (base64) on the message; a larger one keeps its
+   * name, type, size and SHA-256 but no content (the source still holds it). Default 256 KiB.
+   */
+  maxInlineAttachmentBytes?: number;
 }
 
 export const DEFAULT_LIMITS: Required<ParseLimits> = {
@@ -17,6 +25,7 @@ export const DEFAULT_LIMITS: Required<ParseLimits> = {
   maxHeaders: 1000,
   maxHeaderBytes: 1024 * 1024,
   maxNestingDepth: 64,
+  maxInlineAttachmentBytes: 256 * 1024,
 };
 
 /** Raw MIME as bytes. Strings are taken as they come (UTF-8), byte arrays as they are. */

@@ -8,8 +8,6 @@ import { lintMime } from './lint.js';
 import type { EmailAddress, ParsedAttachment, ParsedEmail, RawMime } from './types.js';
 
 export interface ParseMimeOptions extends ParseLimits {
-  /** Attachments up to this size keep their bytes (base64) on the message. Default 256 KiB. */
-  maxInlineAttachmentBytes?: number;
   /** Keep the source on the message (`raw`). Default true: nothing a customer sent is dropped. */
   keepRaw?: boolean;
   /** When the message reached us (mbox `From ` line, IMAP INTERNALDATE), ISO 8601. */
@@ -150,7 +148,7 @@ export async function parseMime(
     warnings.push(`mime-error: ${error instanceof Error ? error.message : String(error)}`);
     parsed = fallbackParse(bytes);
   }
-  const maxInline = options.maxInlineAttachmentBytes ?? 256 * 1024;
+  const maxInline = options.maxInlineAttachmentBytes ?? DEFAULT_LIMITS.maxInlineAttachmentBytes;
   const email: ParsedEmail = {
     type: 'parsed-email',
     headers: parsed.headers.map((h) => ({ key: h.key, value: h.value })),

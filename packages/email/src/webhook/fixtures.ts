@@ -130,3 +130,47 @@ export const RAW_MIME = [
   '',
   'Sent raw.',
 ].join('\r\n');
+
+export const auth = (user = BASIC.username, pass = BASIC.password) =>
+  `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+
+let tokenCounter = 0;
+/** A SendGrid or Mailgun form as the provider posts it: `good` signs it (a fresh Mailgun token each time). */
+export function formRequest(
+  payload: InboundFormPayload,
+  mode: 'good' | 'none' | 'bad',
+  path: string = payload.provider,
+): Request {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(payload.fields)) form.set(k, v);
+  for (const f of payload.files)
+    form.set(f.field, new Blob([Buffer.from(f.content, 'base64')], { type: f.contentType }), f.filename);
+  const headers: Record<string, string> = {};
+  let url = `https://app.test/webhooks/email/${path}`;
+  if (payload.provider === 'mailgun' && mode !== 'none') {
+    const timestamp = String(Math.floor(Date.now() / 1000));
+    const token = `tok${++tokenCounter}`.padEnd(50, 'x');
+    form.set('timestamp', timestamp);
+    form.set('token', token);
+    form.set(
+      'signature',
+      mode === 'good' ? mailgunSignature(timestamp, token) : mailgunSignature(timestamp, token, 'wrong-key'),
+    );
+  }
+  if (payload.provider === 'sendgrid' && mode !== 'none') {
+    headers.authorization = mode === 'good' ? auth() : auth(BASIC.username, 'nope');
+    url += '?token=sg-token';
+  }
+  return new Request(url, { method: 'POST', body: form, headers });
+}
+
+/** Postmark JSON as Postmark posts it, with basic auth (`good`), none, or wrong credentials. */
+export function postmarkRequest(payload: PostmarkInbound, mode: 'good' | 'none' | 'bad'): Request {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (mode !== 'none') headers.authorization = mode === 'good' ? auth() : auth('omni', 'guess');
+  return new Request('https://app.test/webhooks/email/postmark', {
+    method: 'POST',
+    body: JSON.stringify(payload),
+    headers,
+  });
+}

@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import {
   type AdapterResult,
+  ConfigurationError,
   type InboundEvent,
+  isPayloadTooLargeError,
+  PayloadTooLargeError,
   parseJson,
   WebhookParseError,
   WebhookVerificationError,
@@ -13,9 +16,9 @@ import { authenticateEmail, type MailauthOptions } from '../trust/mailauth.js';
 import { readBytes, readForm } from './body.js';
 import { mailgunToParsed, postmarkToParsed, rawMimeOf, sendgridToParsed } from './parse.js';
 import { type InboundFormPayload, isPostmarkInbound } from './payloads.js';
+import { claimMailgunToken, memoryReplayGuard, type ReplayGuard } from './replay.js';
 import {
   type BasicAuthCredentials,
-  TokenCache,
   verifyBasicAuth,
   verifyMailgunSignature,
   verifyQueryToken,
@@ -30,8 +33,13 @@ export interface InboundWebhookConfig {
    * (`https://user:pass@example.com/webhooks/email/sendgrid`) and/or a `?token=` secret.
    */
   sendgrid?: { basicAuth?: BasicAuthCredentials; token?: string };
-  /** Mailgun routes: the HTTP webhook signing key; stale timestamps and reused tokens are refused. */
-  mailgun?: { signingKey: string; toleranceSeconds?: number };
+  /**
+   * Mailgun routes: the HTTP webhook signing key; stale timestamps are refused, and so is a token
+   * reused with other content. `replayGuard` remembers the tokens: by default in this process's
+   * memory; give every instance one shared guard (Redis, SQL) to refuse replays across instances
+   * and restarts.
+   */
+  mailgun?: { signingKey: string; toleranceSeconds?: number; replayGuard?: ReplayGuard };
   /** Postmark inbound: basic-auth credentials in the webhook URL, and/or a `?token=` secret. */
   postmark?: { basicAuth?: BasicAuthCredentials; token?: string };
   /** Provider for requests to the bare route (`/webhooks/email`). */
@@ -78,7 +86,14 @@ function checkSecrets(
  * Mailgun `…/mime` routes, Postmark `RawEmail`), else the provider's parsed fields.
  */
 export function inboundWebhookHandler(config: InboundWebhookConfig, options: HandleOptions = {}) {
-  const seen = new TokenCache();
+  const replayGuard =
+    config.mailgun?.replayGuard ?? memoryReplayGuard(options.now ? { now: options.now } : {});
+  if (typeof replayGuard.claim !== 'function') {
+    throw new ConfigurationError(
+      'inbound.mailgun.replayGuard',
+      'inbound.mailgun.replayGuard needs a claim(token, fingerprint, expiresAt) method',
+    );
+  }
   const maxBytes = config.maxBodyBytes ?? 30 * 1024 * 1024;
   return async function handle(request: Request): Promise<AdapterResult> {
     const provider = providerOf(request, config);
@@ -119,14 +134,16 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
       }
       if (provider === 'mailgun') {
         const mailgun = config.mailgun!;
-        const verify: Parameters<typeof verifyMailgunSignature>[1] = {
-          signingKey: mailgun.signingKey,
-          seen,
-          fingerprint: formFingerprint(form),
-        };
+        const verify: Parameters<typeof verifyMailgunSignature>[1] = { signingKey: mailgun.signingKey };
         if (mailgun.toleranceSeconds !== undefined) verify.toleranceSeconds = mailgun.toleranceSeconds;
         if (options.now) verify.now = options.now();
-        verifyMailgunSignature(form.fields, verify);
+        const { token, expiresAt } = verifyMailgunSignature(form.fields, verify);
+        await claimMailgunToken(replayGuard, {
+          token,
+          fingerprint: formFingerprint(form),
+          expiresAt,
+          secrets: [token, form.fields.signature ?? '', mailgun.signingKey],
+        });
       }
       payload = form;
     }
@@ -134,20 +151,34 @@ export function inboundWebhookHandler(config: InboundWebhookConfig, options: Han
     let parsed: ParsedEmail;
     let messageOptions: ToMessageOptions = options;
     if (raw !== undefined) {
-      parsed = await parseMime(raw, options);
+      parsed = await parseMimeKeeping(raw, payload, options);
       if (options.mailauth)
         messageOptions = { ...options, trust: await authenticateEmail(raw, options.mailauth) };
     } else if (provider === 'postmark')
-      parsed = postmarkToParsed(payload as Parameters<typeof postmarkToParsed>[0]);
+      parsed = postmarkToParsed(payload as Parameters<typeof postmarkToParsed>[0], options);
     else if (provider === 'sendgrid')
-      parsed = sendgridToParsed(payload as Parameters<typeof sendgridToParsed>[0]);
-    else parsed = mailgunToParsed(payload as Parameters<typeof mailgunToParsed>[0]);
+      parsed = sendgridToParsed(payload as Parameters<typeof sendgridToParsed>[0], options);
+    else parsed = mailgunToParsed(payload as Parameters<typeof mailgunToParsed>[0], options);
     const events: InboundEvent[] = [{ type: 'message', message: toInboundMessage(parsed, messageOptions) }];
     return {
       response: new Response('ok', { status: 200, headers: { 'content-type': 'text/plain' } }),
       events,
     };
   };
+}
+
+/** `parseMime`, with the webhook payload kept on a limit's refusal (the hub stores it as rejected). */
+async function parseMimeKeeping(
+  raw: string,
+  payload: unknown,
+  options: ParseMimeOptions,
+): Promise<ParsedEmail> {
+  try {
+    return await parseMime(raw, options);
+  } catch (error) {
+    if (!isPayloadTooLargeError(error) || error.raw !== undefined) throw error;
+    throw new PayloadTooLargeError(error.message, { limit: error.limit, raw: payload, cause: error });
+  }
 }
 
 /** A digest of a form's fields and files that does not depend on the multipart boundary. */

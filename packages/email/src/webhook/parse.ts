@@ -1,11 +1,35 @@
 import { createHash } from 'node:crypto';
-import { parseJson, safeFilename, WebhookParseError } from '@omnithread/core';
+import { PayloadTooLargeError, parseJson, safeFilename, WebhookParseError } from '@omnithread/core';
 import { decodeEncodedWords, parseAddressList, parseHeaderBlock } from '../mime/headers.js';
 import { normalizeMessageId, parseIdList } from '../mime/ids.js';
+import { DEFAULT_LIMITS, type ParseLimits } from '../mime/limits.js';
 import type { EmailAddress, ParsedAttachment, ParsedEmail } from '../mime/types.js';
 import type { InboundFormPayload, PostmarkInbound, WebhookFile } from './payloads.js';
 
 type Header = { key: string; value: string };
+
+/**
+ * The email limits that apply to a provider's parsed fields, with the same defaults and outcome as
+ * for raw MIME: too many header fields is a `PayloadTooLargeError` (carrying the payload as `raw`);
+ * an attachment over `maxInlineAttachmentBytes` keeps its metadata but not its content.
+ */
+export type WebhookLimits = Pick<ParseLimits, 'maxHeaders' | 'maxInlineAttachmentBytes'>;
+
+function resolve(limits: WebhookLimits): Required<WebhookLimits> {
+  return {
+    maxHeaders: limits.maxHeaders ?? DEFAULT_LIMITS.maxHeaders,
+    maxInlineAttachmentBytes: limits.maxInlineAttachmentBytes ?? DEFAULT_LIMITS.maxInlineAttachmentBytes,
+  };
+}
+
+function checkHeaderCount(count: number, maxHeaders: number, payload: unknown): void {
+  if (count > maxHeaders) {
+    throw new PayloadTooLargeError(`Email has more than ${maxHeaders} header fields`, {
+      limit: maxHeaders,
+      raw: payload,
+    });
+  }
+}
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -13,6 +37,7 @@ const rec = (v: unknown): Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 function attachment(
+  maxInline: number,
   contentType: string,
   base64: string,
   filename?: string,
@@ -23,8 +48,9 @@ function attachment(
     contentType: contentType || 'application/octet-stream',
     size: bytes.length,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    content: base64,
   };
+  // As parseMime does: a big attachment stays in the payload kept as raw, not on the message.
+  if (bytes.length <= maxInline) out.content = base64;
   // The sender chose the name: one harmless path segment before anything saves it to disk.
   if (filename) out.filename = safeFilename(filename);
   if (contentId) out.contentId = normalizeMessageId(contentId);
@@ -78,12 +104,14 @@ function build(
 function filesToAttachments(
   files: WebhookFile[],
   info: Record<string, { filename?: string; name?: string; type?: string; 'content-id'?: string }>,
+  maxInline: number,
 ) {
   // attachment-info is JSON the sender's provider built: check every type before use.
   const byField = rec(info);
   return files.map((f) => {
     const meta = rec(byField[f.field]);
     return attachment(
+      maxInline,
       str(meta.type) ?? f.contentType,
       f.content,
       str(meta.filename) ?? str(meta.name) ?? f.filename,
@@ -102,7 +130,8 @@ function json<T>(value: string | undefined, fallback: T, raw: unknown, path: str
 }
 
 /** SendGrid Inbound Parse (parsed mode: `headers`, `text`, `html`, `attachment-info`, files). */
-export function sendgridToParsed(payload: InboundFormPayload): ParsedEmail {
+export function sendgridToParsed(payload: InboundFormPayload, limits: WebhookLimits = {}): ParsedEmail {
+  const { maxHeaders, maxInlineAttachmentBytes } = resolve(limits);
   const f = payload.fields;
   if (f.headers === undefined && f.from === undefined) {
     throw new WebhookParseError('SendGrid payload without headers or from', {
@@ -116,11 +145,15 @@ export function sendgridToParsed(payload: InboundFormPayload): ParsedEmail {
   const parts: Parameters<typeof build>[2] = {};
   for (const key of ['from', 'to', 'cc', 'subject', 'text', 'html'] as const)
     if (f[key] !== undefined) parts[key] = f[key];
-  return build(payload, parseHeaderBlock(f.headers ?? ''), parts, filesToAttachments(payload.files, info));
+  const headers = parseHeaderBlock(f.headers ?? '', maxHeaders + 1);
+  checkHeaderCount(headers.length, maxHeaders, payload);
+  const attachments = filesToAttachments(payload.files, info, maxInlineAttachmentBytes);
+  return build(payload, headers, parts, attachments);
 }
 
 /** Mailgun routes, fully parsed mode (`message-headers`, `body-plain`, `body-html`, `attachment-N`). */
-export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
+export function mailgunToParsed(payload: InboundFormPayload, limits: WebhookLimits = {}): ParsedEmail {
+  const { maxHeaders, maxInlineAttachmentBytes } = resolve(limits);
   const f = payload.fields;
   const list = json<[string, string][]>(f['message-headers'], [], payload, 'message-headers');
   if (!Array.isArray(list))
@@ -130,6 +163,7 @@ export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
       (h): h is [string, string] => Array.isArray(h) && typeof h[0] === 'string' && typeof h[1] === 'string',
     )
     .map(([key, value]) => ({ key: key.toLowerCase(), value }));
+  checkHeaderCount(headers.length, maxHeaders, payload);
   if (headers.length === 0 && f.from === undefined) {
     throw new WebhookParseError('Mailgun payload without message-headers or from', {
       raw: payload,
@@ -143,7 +177,13 @@ export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
       .map(([cid, field]) => [field, cid]),
   );
   const attachments = payload.files.map((file) =>
-    attachment(file.contentType, file.content, file.filename, byField.get(file.field)),
+    attachment(
+      maxInlineAttachmentBytes,
+      file.contentType,
+      file.content,
+      file.filename,
+      byField.get(file.field),
+    ),
   );
   const parts: Parameters<typeof build>[2] = {};
   if (f.from !== undefined) parts.from = f.from;
@@ -155,12 +195,14 @@ export function mailgunToParsed(payload: InboundFormPayload): ParsedEmail {
 }
 
 /** Postmark inbound JSON. Every field is type-checked: an authentic body may still hold anything. */
-export function postmarkToParsed(payload: PostmarkInbound): ParsedEmail {
+export function postmarkToParsed(payload: PostmarkInbound, limits: WebhookLimits = {}): ParsedEmail {
+  const { maxHeaders, maxInlineAttachmentBytes } = resolve(limits);
   const p = rec(payload);
   const headers = list(p.Headers)
     .map(rec)
     .filter((h) => typeof h.Name === 'string' && typeof h.Value === 'string')
     .map((h) => ({ key: (h.Name as string).toLowerCase(), value: h.Value as string }));
+  checkHeaderCount(headers.length, maxHeaders, payload);
   const mailbox = (value: unknown) => {
     const m = rec(value);
     const email = str(m.Email);
@@ -188,7 +230,15 @@ export function postmarkToParsed(payload: PostmarkInbound): ParsedEmail {
   const attachments = list(p.Attachments)
     .map(rec)
     .filter((a) => typeof a.Content === 'string')
-    .map((a) => attachment(str(a.ContentType) ?? '', a.Content as string, str(a.Name), str(a.ContentID)));
+    .map((a) =>
+      attachment(
+        maxInlineAttachmentBytes,
+        str(a.ContentType) ?? '',
+        a.Content as string,
+        str(a.Name),
+        str(a.ContentID),
+      ),
+    );
   return build(payload, headers, parts, attachments);
 }
 

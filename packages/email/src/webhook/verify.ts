@@ -30,14 +30,23 @@ export interface MailgunVerifyOptions {
   /** Oldest (or furthest in the future) timestamp accepted, in seconds. Default 300. */
   toleranceSeconds?: number;
   now?: Date;
-  /** Tokens already seen (replay protection within the tolerance window); see `TokenCache`. */
+  /**
+   * Tokens already seen (replay protection within the tolerance window), in this process only; the
+   * webhook handler uses a `ReplayGuard` (`inbound.mailgun.replayGuard`) instead, which can be shared.
+   */
   seen?: TokenCache;
   /** A digest of the request's content, so a redelivery of the same request is told from a forgery. */
   fingerprint?: string;
 }
 
+/** A verified Mailgun signature: its token, and when its timestamp leaves the accepted window. */
+export interface MailgunSignature {
+  token: string;
+  expiresAt: Date;
+}
+
 /**
- * A bounded memory of recently used webhook tokens with a fingerprint of what each one carried. A
+ * A bounded memory of recently used webhook tokens (behind `memoryReplayGuard`) with a fingerprint of what each one carried. A
  * token seen again with the same content is a redelivery (Mailgun retries after a 5xx with the same
  * token): let it through, the hub's dedup makes it harmless. The same token with other content is a
  * forgery riding on a captured signature (Mailgun signs only timestamp + token): refuse it.
@@ -66,7 +75,7 @@ export class TokenCache {
 export function verifyMailgunSignature(
   fields: Record<string, string | undefined>,
   options: MailgunVerifyOptions,
-): void {
+): MailgunSignature {
   const { timestamp, token, signature } = fields;
   if (!timestamp || !token || !signature)
     throw new WebhookVerificationError('Missing Mailgun timestamp, token or signature');
@@ -86,4 +95,5 @@ export function verifyMailgunSignature(
       'Mailgun token already used for other content (forged or replayed request)',
     );
   }
+  return { token, expiresAt: new Date(at + tolerance) };
 }
