@@ -2,20 +2,27 @@ import {
   type Contact,
   type Conversation,
   type Hub,
-  hmacSha256,
   isOmnithreadError,
+  isWebhookVerificationError,
   type Message,
   readBody,
-  timingSafeEqualString,
 } from '@omnithread/core';
 import type { AddMessage, AgentReplyResult, AgentReplyWebhook } from './contract.js';
 import type { HelpdeskClient } from './helpdesk-client.js';
+import { DEFAULT_TOLERANCE_SECONDS, verifyHelpdeskSignature } from './signature.js';
 
 export interface BridgeOptions {
   hub: Hub;
   helpdesk: HelpdeskClient;
   /** The secret the helpdesk signs its webhooks with (X-Helpdesk-Signature). */
   webhookSecret: string;
+  /**
+   * How far a webhook's X-Helpdesk-Timestamp may be from our clock, either way, in seconds: older
+   * requests are refused as replays, later ones as forged or from a skewed clock. Default 300.
+   */
+  toleranceSeconds?: number;
+  /** Our clock in ms, for the timestamp check. Default `Date.now`. */
+  now?: () => number;
   /** A forward given up on after `maxAttempts`. Default: console.error. */
   onError?: (error: unknown, what: string) => void;
   /**
@@ -35,11 +42,6 @@ export interface Bridge {
   idle(): Promise<void>;
   /** Stops listening to the hub. */
   stop(): void;
-}
-
-/** `sha256=<hex>` of the raw body: how the helpdesk signs its webhooks (and the mock helpdesk does). */
-export function helpdeskSignature(secret: string, body: string): string {
-  return `sha256=${hmacSha256(secret, body, 'hex')}`;
 }
 
 const json = (status: number, body: unknown) =>
@@ -85,6 +87,8 @@ export function createBridge(options: BridgeOptions): Bridge {
   const forwarded = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
 
+  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 8;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const enqueue = (what: string, job: () => Promise<void>) => {
@@ -235,9 +239,16 @@ export function createBridge(options: BridgeOptions): Bridge {
       } catch {
         return json(413, { error: 'body too large' });
       }
-      const signature = request.headers.get('x-helpdesk-signature') ?? '';
-      if (!timingSafeEqualString(helpdeskSignature(options.webhookSecret, raw), signature))
-        return json(401, { error: 'invalid or missing X-Helpdesk-Signature' });
+      try {
+        verifyHelpdeskSignature(request.headers, raw, {
+          secret: options.webhookSecret,
+          toleranceSeconds,
+          nowMs: now(),
+        });
+      } catch (error) {
+        if (!isWebhookVerificationError(error)) throw error;
+        return json(401, { error: error.message });
+      }
       let event: unknown;
       try {
         event = JSON.parse(raw);

@@ -62,8 +62,11 @@ export interface Created {
 }
 
 /**
- * The helpdesk's webhook to the bridge when an agent replies: `POST /helpdesk/webhook`, signed with
- * `X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of the raw body>` under the shared secret.
+ * The helpdesk's webhook to the bridge when an agent replies: `POST /helpdesk/webhook` with
+ * `X-Helpdesk-Timestamp: <unix seconds>` and `X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of
+ * "<timestamp>.<raw body>">` under the shared secret (see signature.ts). The bridge refuses (401) a
+ * missing or malformed timestamp, one more than the tolerance (5 minutes) before or after its clock,
+ * and a missing or wrong signature. A redelivery is signed afresh, with the time it is sent.
  */
 export interface AgentReplyWebhook {
   type: 'reply.created';
