@@ -9,6 +9,7 @@ import {
 } from '@omnithread/core';
 import type { AddMessage, AgentReplyResult, AgentReplyWebhook } from './contract.js';
 import type { HelpdeskClient } from './helpdesk-client.js';
+import { memorySeenDeliveries, type SeenDeliveries } from './seen-deliveries.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifyHelpdeskSignature } from './signature.js';
 
 export interface BridgeOptions {
@@ -23,6 +24,17 @@ export interface BridgeOptions {
   toleranceSeconds?: number;
   /** Our clock in ms, for the timestamp check. Default `Date.now`. */
   now?: () => number;
+  /**
+   * The record of webhook deliveries already acted on. Pass one shared by every bridge process
+   * (Redis, your database: see seen-deliveries.ts) so that a replay inside the tolerance window is
+   * refused after a restart or by another instance too. Default: in this process only.
+   */
+  seenDeliveries?: SeenDeliveries;
+  /**
+   * Answers this process keeps (the newest), so a redelivery of a reply it handled gets the same
+   * answer again. Default 10 000.
+   */
+  maxRememberedAnswers?: number;
   /** A forward given up on after `maxAttempts`. Default: console.error. */
   onError?: (error: unknown, what: string) => void;
   /**
@@ -43,6 +55,17 @@ export interface Bridge {
   /** Stops listening to the hub. */
   stop(): void;
 }
+
+/**
+ * What identifies a delivery: the reply's id, not the signature. The helpdesk signs each redelivery
+ * afresh (a new timestamp, so a new signature): keyed on the signature, a redelivery reaching
+ * another process, or arriving after a restart, would send the reply again. The reply id is inside
+ * the signed body, so a replayer cannot change it, and it names the thing that must happen once.
+ * (The signature would be the key for a contract whose payload had no stable id.)
+ */
+const deliveryKey = (event: AgentReplyWebhook) => `${event.type}:${event.reply.id}`;
+
+type AgentReplyAnswer = { status: number; body: AgentReplyResult };
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -78,8 +101,10 @@ export function createBridge(options: BridgeOptions): Bridge {
   const onError =
     options.onError ?? ((error, what) => console.error(`[helpdesk-bridge] ${what} failed`, error));
   const tickets = new Map<string, Promise<string>>();
-  /** Agent replies by the helpdesk's reply id, so a redelivered webhook does not send twice. */
-  const replies = new Map<string, Promise<{ status: number; body: AgentReplyResult }>>();
+  const seenDeliveries = options.seenDeliveries ?? memorySeenDeliveries({ now: options.now });
+  /** First answers by delivery key (the newest only), so a redelivery here gets the same answer. */
+  const answers = new Map<string, Promise<AgentReplyAnswer>>();
+  const maxRememberedAnswers = options.maxRememberedAnswers ?? 10_000;
   /** Our outbound message id → the helpdesk reply it came from. */
   const replyRefs = new Map<string, string>();
   /** Replies being sent, by conversation: forwards of that conversation wait for the reply's mapping. */
@@ -199,9 +224,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     ),
   ];
 
-  async function sendAgentReply(
-    event: AgentReplyWebhook,
-  ): Promise<{ status: number; body: AgentReplyResult }> {
+  async function sendAgentReply(event: AgentReplyWebhook): Promise<AgentReplyAnswer> {
     const conversationId = event.ticket.externalRef;
     const sending = hub.reply(
       conversationId,
@@ -230,6 +253,22 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
   }
 
+  /** Sends the reply unless a process sharing the store has already claimed this delivery. */
+  async function sendOnce(event: AgentReplyWebhook, key: string, expiresAt: Date): Promise<AgentReplyAnswer> {
+    if (!(await seenDeliveries.claim(key, expiresAt)))
+      return {
+        status: 409,
+        body: {
+          sent: false,
+          error: {
+            code: 'DUPLICATE',
+            message: `reply ${event.reply.id} was already received (by another bridge process, before a restart, or by an attempt that failed midway); it is not sent again`,
+          },
+        },
+      };
+    return sendAgentReply(event);
+  }
+
   return {
     async handleWebhook(request) {
       if (request.method !== 'POST') return json(405, { error: 'POST only' });
@@ -239,8 +278,9 @@ export function createBridge(options: BridgeOptions): Bridge {
       } catch {
         return json(413, { error: 'body too large' });
       }
+      let timestamp: number;
       try {
-        verifyHelpdeskSignature(request.headers, raw, {
+        timestamp = verifyHelpdeskSignature(request.headers, raw, {
           secret: options.webhookSecret,
           toleranceSeconds,
           nowMs: now(),
@@ -257,15 +297,20 @@ export function createBridge(options: BridgeOptions): Bridge {
       }
       if (!isAgentReply(event))
         return json(400, { error: 'expected a reply.created event with ticket and reply' });
-      let result = replies.get(event.reply.id);
-      if (!result) {
-        result = sendAgentReply(event);
-        replies.set(event.reply.id, result);
-        // A crash in our code (not a refusal) may be retried by the helpdesk.
-        result.catch(() => replies.delete(event.reply.id));
+      const key = deliveryKey(event);
+      let answer = answers.get(key);
+      if (!answer) {
+        // Claimed until a replay of this request would be refused by its timestamp anyway.
+        answer = sendOnce(event, key, new Date((timestamp + toleranceSeconds) * 1000));
+        if (answers.size >= maxRememberedAnswers) answers.delete(answers.keys().next().value!);
+        answers.set(key, answer);
+        // A crash (not a refusal) may be retried by the helpdesk: if the claim failed nothing was
+        // done and the retry goes through; after it, the retry is answered as a duplicate (the
+        // reply may have left: at most once beats twice to a customer).
+        answer.catch(() => answers.delete(key));
       }
       try {
-        const { status, body } = await result;
+        const { status, body } = await answer;
         return json(status, body);
       } catch (error) {
         onError(error, `agent reply ${event.reply.id}`);

@@ -72,6 +72,7 @@ export interface AgentReplyWebhook {
   type: 'reply.created';
   ticket: { id: string; externalRef: string };
   reply: {
+    /** Unique across the helpdesk and the same in every redelivery: the bridge sends each id once. */
     id: string;
     text: string /** Send on this channel instead of the customer's last one. */;
     channel?: string;
