@@ -3,10 +3,13 @@ import {
   type Conversation,
   type Hub,
   isOmnithreadError,
+  isPayloadTooLargeError,
+  isWebhookParseError,
   isWebhookVerificationError,
   type Message,
   readBody,
 } from '@omnithread/core';
+import { parseAgentReply } from './agent-reply.js';
 import type { AddMessage, AgentReplyResult, AgentReplyWebhook } from './contract.js';
 import type { HelpdeskClient } from './helpdesk-client.js';
 import { memorySeenDeliveries, type SeenDeliveries } from './seen-deliveries.js';
@@ -35,6 +38,8 @@ export interface BridgeOptions {
    * answer again. Default 10 000.
    */
   maxRememberedAnswers?: number;
+  /** Largest webhook body read, in bytes; a larger one is answered 413 unread. Default 256 KiB. */
+  maxBodyBytes?: number;
   /** A forward given up on after `maxAttempts`. Default: console.error. */
   onError?: (error: unknown, what: string) => void;
   /**
@@ -70,21 +75,15 @@ type AgentReplyAnswer = { status: number; body: AgentReplyResult };
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
+/** Every refusal has the shape of a reply that was not sent, so the helpdesk reads one kind of answer. */
+const refusal = (status: number, code: string, message: string, path?: string) =>
+  json(status, {
+    sent: false,
+    error: { code, message, ...(path !== undefined ? { path } : {}) },
+  } satisfies AgentReplyResult);
+
 function transcriptLines(message: Message): string[] | undefined {
   return message.transcript?.turns.map((t) => `${t.speaker}: ${t.text}`);
-}
-
-function isAgentReply(value: unknown): value is AgentReplyWebhook {
-  const v = value as AgentReplyWebhook;
-  return (
-    v?.type === 'reply.created' &&
-    typeof v.ticket?.id === 'string' &&
-    typeof v.ticket.externalRef === 'string' &&
-    typeof v.reply?.id === 'string' &&
-    typeof v.reply.text === 'string' &&
-    v.reply.text.trim() !== '' &&
-    (v.reply.channel === undefined || typeof v.reply.channel === 'string')
-  );
 }
 
 /**
@@ -271,12 +270,14 @@ export function createBridge(options: BridgeOptions): Bridge {
 
   return {
     async handleWebhook(request) {
-      if (request.method !== 'POST') return json(405, { error: 'POST only' });
+      if (request.method !== 'POST') return refusal(405, 'METHOD_NOT_ALLOWED', 'POST only');
       let raw: string;
       try {
-        raw = await readBody(request, { maxBytes: 256 * 1024 });
-      } catch {
-        return json(413, { error: 'body too large' });
+        raw = await readBody(request, { maxBytes: options.maxBodyBytes ?? 256 * 1024 });
+      } catch (error) {
+        if (isPayloadTooLargeError(error)) return refusal(413, error.code, error.message);
+        // The client went away or sent a broken stream: nothing to act on.
+        return refusal(400, 'BAD_REQUEST', 'the body could not be read');
       }
       let timestamp: number;
       try {
@@ -287,16 +288,15 @@ export function createBridge(options: BridgeOptions): Bridge {
         });
       } catch (error) {
         if (!isWebhookVerificationError(error)) throw error;
-        return json(401, { error: error.message });
+        return refusal(401, error.code, error.message);
       }
-      let event: unknown;
+      let event: AgentReplyWebhook;
       try {
-        event = JSON.parse(raw);
-      } catch {
-        return json(400, { error: 'the body is not JSON' });
+        event = parseAgentReply(raw);
+      } catch (error) {
+        if (!isWebhookParseError(error)) throw error;
+        return refusal(400, error.code, error.message, error.path);
       }
-      if (!isAgentReply(event))
-        return json(400, { error: 'expected a reply.created event with ticket and reply' });
       const key = deliveryKey(event);
       let answer = answers.get(key);
       if (!answer) {
@@ -314,10 +314,7 @@ export function createBridge(options: BridgeOptions): Bridge {
         return json(status, body);
       } catch (error) {
         onError(error, `agent reply ${event.reply.id}`);
-        return json(500, {
-          sent: false,
-          error: { code: 'INTERNAL', message: 'the reply could not be sent' },
-        });
+        return refusal(500, 'INTERNAL', 'the reply could not be sent');
       }
     },
     async idle() {

@@ -79,7 +79,11 @@ export interface AgentReplyWebhook {
   };
 }
 
-/** The bridge's answer to the webhook. 200 when sent (or already sent for this reply id), 409 when refused. */
+/**
+ * The bridge's answer to the webhook: 200 when sent (or already sent for this reply id), 409 when
+ * refused, and the same `sent: false` shape for every other refusal (400 with the `path` of the bad
+ * field, 401, 404, 413, 500).
+ */
 export type AgentReplyResult =
   | { sent: true; messageRef: string; channel: string; status: string }
-  | { sent: false; error: { code: string; message: string } };
+  | { sent: false; error: { code: string; message: string; path?: string } };

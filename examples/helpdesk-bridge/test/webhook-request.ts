@@ -26,17 +26,17 @@ export function webhookRequest(body: BodyInit, headers: Record<string, string> =
 
 /**
  * A bridge on an empty hub (no conversation, so a verified reply answers 404 without sending), with
- * the hub's `reply` counted: a refused webhook must not reach it.
+ * the hub's `reply` calls recorded: a refused webhook must not reach it.
  */
 export function bareBridge(options: Partial<BridgeOptions> = {}) {
   const clock = createInboxClock();
   const hub = createHub({ store: memoryStore(), adapters: sandboxAdapters(memoryOutbox(), clock), clock });
-  const replies: string[] = [];
+  const replies: Array<Parameters<Hub['reply']>> = [];
   const counted: Hub = {
     ...hub,
-    reply(conversationId, ...rest) {
-      replies.push(conversationId);
-      return hub.reply(conversationId, ...rest);
+    reply(...args) {
+      replies.push(args);
+      return hub.reply(...args);
     },
   };
   const bridge = createBridge({
