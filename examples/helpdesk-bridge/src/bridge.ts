@@ -1,4 +1,5 @@
 import {
+  ConfigurationError,
   type Contact,
   type Conversation,
   type Hub,
@@ -95,7 +96,27 @@ function transcriptLines(message: Message): string[] | undefined {
  * helpdesk); every request is idempotent, so retries (ours, or a provider redelivering a webhook)
  * never duplicate anything in the helpdesk.
  */
+/** Settings that would quietly weaken the webhook check are refused at creation. */
+function checkWebhookSettings(options: BridgeOptions): void {
+  // An empty key is a key anyone has: every forged webhook would verify.
+  if (typeof options.webhookSecret !== 'string' || options.webhookSecret === '')
+    throw new ConfigurationError('webhookSecret', 'webhookSecret is required (the helpdesk signs with it)');
+  // NaN would make every timestamp pass the window check.
+  const tolerance = options.toleranceSeconds;
+  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance > 0))
+    throw new ConfigurationError(
+      'toleranceSeconds',
+      `toleranceSeconds must be a positive number, not ${tolerance}`,
+    );
+  for (const setting of ['maxBodyBytes', 'maxRememberedAnswers'] as const) {
+    const value = options[setting];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new ConfigurationError(setting, `${setting} must be a positive integer, not ${value}`);
+  }
+}
+
 export function createBridge(options: BridgeOptions): Bridge {
+  checkWebhookSettings(options);
   const { hub, helpdesk } = options;
   const onError =
     options.onError ?? ((error, what) => console.error(`[helpdesk-bridge] ${what} failed`, error));
