@@ -1,21 +1,46 @@
 import {
+  ConfigurationError,
   type Contact,
   type Conversation,
   type Hub,
-  hmacSha256,
   isOmnithreadError,
+  isPayloadTooLargeError,
+  isWebhookParseError,
+  isWebhookVerificationError,
   type Message,
   readBody,
-  timingSafeEqualString,
 } from '@omnithread/core';
+import { parseAgentReply } from './agent-reply.js';
 import type { AddMessage, AgentReplyResult, AgentReplyWebhook } from './contract.js';
 import type { HelpdeskClient } from './helpdesk-client.js';
+import { memorySeenDeliveries, type SeenDeliveries } from './seen-deliveries.js';
+import { DEFAULT_TOLERANCE_SECONDS, verifyHelpdeskSignature } from './signature.js';
 
 export interface BridgeOptions {
   hub: Hub;
   helpdesk: HelpdeskClient;
   /** The secret the helpdesk signs its webhooks with (X-Helpdesk-Signature). */
   webhookSecret: string;
+  /**
+   * How far a webhook's X-Helpdesk-Timestamp may be from our clock, either way, in seconds: older
+   * requests are refused as replays, later ones as forged or from a skewed clock. Default 300.
+   */
+  toleranceSeconds?: number;
+  /** Our clock in ms, for the timestamp check. Default `Date.now`. */
+  now?: () => number;
+  /**
+   * The record of webhook deliveries already acted on. Pass one shared by every bridge process
+   * (Redis, your database: see seen-deliveries.ts) so that a replay inside the tolerance window is
+   * refused after a restart or by another instance too. Default: in this process only.
+   */
+  seenDeliveries?: SeenDeliveries;
+  /**
+   * Answers this process keeps (the newest), so a redelivery of a reply it handled gets the same
+   * answer again. Default 10 000.
+   */
+  maxRememberedAnswers?: number;
+  /** Largest webhook body read, in bytes; a larger one is answered 413 unread. Default 256 KiB. */
+  maxBodyBytes?: number;
   /** A forward given up on after `maxAttempts`. Default: console.error. */
   onError?: (error: unknown, what: string) => void;
   /**
@@ -37,29 +62,29 @@ export interface Bridge {
   stop(): void;
 }
 
-/** `sha256=<hex>` of the raw body: how the helpdesk signs its webhooks (and the mock helpdesk does). */
-export function helpdeskSignature(secret: string, body: string): string {
-  return `sha256=${hmacSha256(secret, body, 'hex')}`;
-}
+/**
+ * What identifies a delivery: the reply's id, not the signature. The helpdesk signs each redelivery
+ * afresh (a new timestamp, so a new signature): keyed on the signature, a redelivery reaching
+ * another process, or arriving after a restart, would send the reply again. The reply id is inside
+ * the signed body, so a replayer cannot change it, and it names the thing that must happen once.
+ * (The signature would be the key for a contract whose payload had no stable id.)
+ */
+const deliveryKey = (event: AgentReplyWebhook) => `${event.type}:${event.reply.id}`;
+
+type AgentReplyAnswer = { status: number; body: AgentReplyResult };
 
 const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 
+/** Every refusal has the shape of a reply that was not sent, so the helpdesk reads one kind of answer. */
+const refusal = (status: number, code: string, message: string, path?: string) =>
+  json(status, {
+    sent: false,
+    error: { code, message, ...(path !== undefined ? { path } : {}) },
+  } satisfies AgentReplyResult);
+
 function transcriptLines(message: Message): string[] | undefined {
   return message.transcript?.turns.map((t) => `${t.speaker}: ${t.text}`);
-}
-
-function isAgentReply(value: unknown): value is AgentReplyWebhook {
-  const v = value as AgentReplyWebhook;
-  return (
-    v?.type === 'reply.created' &&
-    typeof v.ticket?.id === 'string' &&
-    typeof v.ticket.externalRef === 'string' &&
-    typeof v.reply?.id === 'string' &&
-    typeof v.reply.text === 'string' &&
-    v.reply.text.trim() !== '' &&
-    (v.reply.channel === undefined || typeof v.reply.channel === 'string')
-  );
 }
 
 /**
@@ -71,13 +96,35 @@ function isAgentReply(value: unknown): value is AgentReplyWebhook {
  * helpdesk); every request is idempotent, so retries (ours, or a provider redelivering a webhook)
  * never duplicate anything in the helpdesk.
  */
+/** Settings that would quietly weaken the webhook check are refused at creation. */
+function checkWebhookSettings(options: BridgeOptions): void {
+  // An empty key is a key anyone has: every forged webhook would verify.
+  if (typeof options.webhookSecret !== 'string' || options.webhookSecret === '')
+    throw new ConfigurationError('webhookSecret', 'webhookSecret is required (the helpdesk signs with it)');
+  // NaN would make every timestamp pass the window check.
+  const tolerance = options.toleranceSeconds;
+  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance > 0))
+    throw new ConfigurationError(
+      'toleranceSeconds',
+      `toleranceSeconds must be a positive number, not ${tolerance}`,
+    );
+  for (const setting of ['maxBodyBytes', 'maxRememberedAnswers'] as const) {
+    const value = options[setting];
+    if (value !== undefined && !(Number.isInteger(value) && value > 0))
+      throw new ConfigurationError(setting, `${setting} must be a positive integer, not ${value}`);
+  }
+}
+
 export function createBridge(options: BridgeOptions): Bridge {
+  checkWebhookSettings(options);
   const { hub, helpdesk } = options;
   const onError =
     options.onError ?? ((error, what) => console.error(`[helpdesk-bridge] ${what} failed`, error));
   const tickets = new Map<string, Promise<string>>();
-  /** Agent replies by the helpdesk's reply id, so a redelivered webhook does not send twice. */
-  const replies = new Map<string, Promise<{ status: number; body: AgentReplyResult }>>();
+  const seenDeliveries = options.seenDeliveries ?? memorySeenDeliveries({ now: options.now });
+  /** First answers by delivery key (the newest only), so a redelivery here gets the same answer. */
+  const answers = new Map<string, Promise<AgentReplyAnswer>>();
+  const maxRememberedAnswers = options.maxRememberedAnswers ?? 10_000;
   /** Our outbound message id → the helpdesk reply it came from. */
   const replyRefs = new Map<string, string>();
   /** Replies being sent, by conversation: forwards of that conversation wait for the reply's mapping. */
@@ -85,6 +132,8 @@ export function createBridge(options: BridgeOptions): Bridge {
   const forwarded = new Set<string>();
   let queue: Promise<void> = Promise.resolve();
 
+  const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 8;
   const retryDelayMs = options.retryDelayMs ?? 1000;
   const enqueue = (what: string, job: () => Promise<void>) => {
@@ -195,9 +244,7 @@ export function createBridge(options: BridgeOptions): Bridge {
     ),
   ];
 
-  async function sendAgentReply(
-    event: AgentReplyWebhook,
-  ): Promise<{ status: number; body: AgentReplyResult }> {
+  async function sendAgentReply(event: AgentReplyWebhook): Promise<AgentReplyAnswer> {
     const conversationId = event.ticket.externalRef;
     const sending = hub.reply(
       conversationId,
@@ -226,42 +273,69 @@ export function createBridge(options: BridgeOptions): Bridge {
     }
   }
 
+  /** Sends the reply unless a process sharing the store has already claimed this delivery. */
+  async function sendOnce(event: AgentReplyWebhook, key: string, expiresAt: Date): Promise<AgentReplyAnswer> {
+    if (!(await seenDeliveries.claim(key, expiresAt)))
+      return {
+        status: 409,
+        body: {
+          sent: false,
+          error: {
+            code: 'DUPLICATE',
+            message: `reply ${event.reply.id} was already received (by another bridge process, before a restart, or by an attempt that failed midway); it is not sent again`,
+          },
+        },
+      };
+    return sendAgentReply(event);
+  }
+
   return {
     async handleWebhook(request) {
-      if (request.method !== 'POST') return json(405, { error: 'POST only' });
+      if (request.method !== 'POST') return refusal(405, 'METHOD_NOT_ALLOWED', 'POST only');
       let raw: string;
       try {
-        raw = await readBody(request, { maxBytes: 256 * 1024 });
-      } catch {
-        return json(413, { error: 'body too large' });
+        raw = await readBody(request, { maxBytes: options.maxBodyBytes ?? 256 * 1024 });
+      } catch (error) {
+        if (isPayloadTooLargeError(error)) return refusal(413, error.code, error.message);
+        // The client went away or sent a broken stream: nothing to act on.
+        return refusal(400, 'BAD_REQUEST', 'the body could not be read');
       }
-      const signature = request.headers.get('x-helpdesk-signature') ?? '';
-      if (!timingSafeEqualString(helpdeskSignature(options.webhookSecret, raw), signature))
-        return json(401, { error: 'invalid or missing X-Helpdesk-Signature' });
-      let event: unknown;
+      let timestamp: number;
       try {
-        event = JSON.parse(raw);
-      } catch {
-        return json(400, { error: 'the body is not JSON' });
+        timestamp = verifyHelpdeskSignature(request.headers, raw, {
+          secret: options.webhookSecret,
+          toleranceSeconds,
+          nowMs: now(),
+        });
+      } catch (error) {
+        if (!isWebhookVerificationError(error)) throw error;
+        return refusal(401, error.code, error.message);
       }
-      if (!isAgentReply(event))
-        return json(400, { error: 'expected a reply.created event with ticket and reply' });
-      let result = replies.get(event.reply.id);
-      if (!result) {
-        result = sendAgentReply(event);
-        replies.set(event.reply.id, result);
-        // A crash in our code (not a refusal) may be retried by the helpdesk.
-        result.catch(() => replies.delete(event.reply.id));
+      let event: AgentReplyWebhook;
+      try {
+        event = parseAgentReply(raw);
+      } catch (error) {
+        if (!isWebhookParseError(error)) throw error;
+        return refusal(400, error.code, error.message, error.path);
+      }
+      const key = deliveryKey(event);
+      let answer = answers.get(key);
+      if (!answer) {
+        // Claimed until a replay of this request would be refused by its timestamp anyway.
+        answer = sendOnce(event, key, new Date((timestamp + toleranceSeconds) * 1000));
+        if (answers.size >= maxRememberedAnswers) answers.delete(answers.keys().next().value!);
+        answers.set(key, answer);
+        // A crash (not a refusal) may be retried by the helpdesk: if the claim failed nothing was
+        // done and the retry goes through; after it, the retry is answered as a duplicate (the
+        // reply may have left: at most once beats twice to a customer).
+        answer.catch(() => answers.delete(key));
       }
       try {
-        const { status, body } = await result;
+        const { status, body } = await answer;
         return json(status, body);
       } catch (error) {
         onError(error, `agent reply ${event.reply.id}`);
-        return json(500, {
-          sent: false,
-          error: { code: 'INTERNAL', message: 'the reply could not be sent' },
-        });
+        return refusal(500, 'INTERNAL', 'the reply could not be sent');
       }
     },
     async idle() {

@@ -62,20 +62,28 @@ export interface Created {
 }
 
 /**
- * The helpdesk's webhook to the bridge when an agent replies: `POST /helpdesk/webhook`, signed with
- * `X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of the raw body>` under the shared secret.
+ * The helpdesk's webhook to the bridge when an agent replies: `POST /helpdesk/webhook` with
+ * `X-Helpdesk-Timestamp: <unix seconds>` and `X-Helpdesk-Signature: sha256=<hex HMAC-SHA256 of
+ * "<timestamp>.<raw body>">` under the shared secret (see signature.ts). The bridge refuses (401) a
+ * missing or malformed timestamp, one more than the tolerance (5 minutes) before or after its clock,
+ * and a missing or wrong signature. A redelivery is signed afresh, with the time it is sent.
  */
 export interface AgentReplyWebhook {
   type: 'reply.created';
   ticket: { id: string; externalRef: string };
   reply: {
+    /** Unique across the helpdesk and the same in every redelivery: the bridge sends each id once. */
     id: string;
     text: string /** Send on this channel instead of the customer's last one. */;
     channel?: string;
   };
 }
 
-/** The bridge's answer to the webhook. 200 when sent (or already sent for this reply id), 409 when refused. */
+/**
+ * The bridge's answer to the webhook: 200 when sent (or already sent for this reply id), 409 when
+ * refused, and the same `sent: false` shape for every other refusal (400 with the `path` of the bad
+ * field, 401, 404, 413, 500).
+ */
 export type AgentReplyResult =
   | { sent: true; messageRef: string; channel: string; status: string }
-  | { sent: false; error: { code: string; message: string } };
+  | { sent: false; error: { code: string; message: string; path?: string } };

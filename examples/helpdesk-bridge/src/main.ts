@@ -16,13 +16,14 @@ import {
 import { createHub, memoryStore } from '@omnithread/core';
 import { pgliteStore } from '@omnithread/postgres';
 import { createBridge } from './bridge.js';
+import { webhookSecretFromEnv } from './env.js';
 import { helpdeskClient } from './helpdesk-client.js';
 import { serve } from './http.js';
 import { startMockHelpdesk } from './mock-helpdesk.js';
 
 const env = process.env;
 const local = !env.HELPDESK_URL;
-const secret = env.HELPDESK_WEBHOOK_SECRET ?? 'local-helpdesk-webhook-secret';
+const secret = webhookSecretFromEnv(env);
 const clock = createInboxClock();
 const outbox = memoryOutbox();
 const mock = local ? await startMockHelpdesk({ webhookSecret: secret }) : undefined;

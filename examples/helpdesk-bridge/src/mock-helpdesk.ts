@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { helpdeskSignature } from './bridge.js';
 import type { AddEvent, AddMessage, AgentReplyResult, AgentReplyWebhook, CreateTicket } from './contract.js';
 import { type RunningServer, serve } from './http.js';
+import { signedHeaders } from './signature.js';
 
 /**
  * A helpdesk that speaks the contract of README.md, in memory, for local runs and tests: tickets,
@@ -84,11 +84,12 @@ export async function startMockHelpdesk(options: MockHelpdeskOptions): Promise<M
       reply: { id: reply.id, text: reply.text, ...(reply.channel ? { channel: reply.channel } : {}) },
     };
     const body = JSON.stringify(event);
+    // Signed afresh at each delivery, redeliveries included (a new timestamp, so a new signature).
     const response = await fetch(bridgeUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
-        'x-helpdesk-signature': helpdeskSignature(options.webhookSecret, body),
+        ...signedHeaders(options.webhookSecret, body),
       },
       body,
     });

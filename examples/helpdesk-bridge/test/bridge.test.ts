@@ -10,10 +10,11 @@ import {
 import { createHub, type Hub, memoryStore } from '@omnithread/core';
 import { createSmsAdapter, type TwilioCreateParams } from '@omnithread/sms';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBridge, helpdeskSignature } from '../src/bridge.js';
+import { createBridge } from '../src/bridge.js';
 import { helpdeskClient } from '../src/helpdesk-client.js';
 import { type RunningServer, serve } from '../src/http.js';
 import { type MockHelpdesk, startMockHelpdesk } from '../src/mock-helpdesk.js';
+import { signedHeaders } from '../src/signature.js';
 
 const SECRET = 'test-helpdesk-secret';
 const cleanup: Array<() => Promise<void>> = [];
@@ -237,18 +238,15 @@ describe('the helpdesk bridge', () => {
       ticket: { id: 'T-1', externalRef: 'cv_x' },
       reply: { id: 'R-1', text: 'hi' },
     });
-    const post = (signature?: string) =>
+    const post = (headers: Record<string, string> = {}) =>
       fetch(`${server.url}/helpdesk/webhook`, {
         method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(signature ? { 'x-helpdesk-signature': signature } : {}),
-        },
+        headers: { 'content-type': 'application/json', ...headers },
         body,
       });
     expect((await post()).status).toBe(401);
-    expect((await post(helpdeskSignature('wrong secret', body))).status).toBe(401);
-    const unknown = await post(helpdeskSignature(SECRET, body));
+    expect((await post(signedHeaders('wrong secret', body))).status).toBe(401);
+    const unknown = await post(signedHeaders(SECRET, body));
     expect(unknown.status).toBe(404);
   });
 });
