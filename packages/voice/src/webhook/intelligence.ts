@@ -44,20 +44,25 @@ function retryAfterMs(response: Response): number | undefined {
   return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
 }
 
+// Never the credentials in a message, even when a proxy echoes the request in its error page.
+function redacted(options: IntelligenceClientOptions, message: string): string {
+  const basic = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
+  let safe = message;
+  for (const secret of [options.authToken, basic]) if (secret) safe = safe.split(secret).join('[redacted]');
+  return safe;
+}
+
 /**
  * A typed error for a Twilio read that went wrong. `SendFailedError` is the core's "the provider
  * did not do what we asked" error; the hub answers it with 500, so Twilio delivers the webhook
- * again. Messages name the status or field and never the credentials, even if a proxy echoes them.
+ * again. Messages name the status or field.
  */
 function readFailed(
   options: IntelligenceClientOptions,
   message: string,
   extra: { providerCode?: string; retryable: boolean },
 ): SendFailedError {
-  const basic = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
-  let safe = message;
-  for (const secret of [options.authToken, basic]) if (secret) safe = safe.split(secret).join('[redacted]');
-  return new SendFailedError(safe, extra);
+  return new SendFailedError(redacted(options, message), extra);
 }
 
 async function getJson(url: string, options: IntelligenceClientOptions): Promise<Obj> {
@@ -87,7 +92,8 @@ async function getJson(url: string, options: IntelligenceClientOptions): Promise
     const message = `Twilio answered HTTP ${response.status} for ${path}${said}`;
     if (response.status === 429) {
       const after = retryAfterMs(response);
-      throw new RateLimitedError(message, after === undefined ? {} : { retryAfterMs: after });
+      const safe = redacted(options, message);
+      throw new RateLimitedError(safe, after === undefined ? {} : { retryAfterMs: after });
     }
     throw readFailed(options, message, {
       providerCode: twilio.code ?? `http-${response.status}`,
