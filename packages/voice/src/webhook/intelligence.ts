@@ -1,3 +1,4 @@
+import { RateLimitedError, SendFailedError, ValidationError } from '@omnithread/core';
 import { isObj, type Obj, str } from '../formats/util.js';
 
 export interface IntelligenceClientOptions {
@@ -30,15 +31,89 @@ function sameOrigin(url: string, base: string): boolean {
 const CALL_SID = /^CA[0-9a-fA-F]{32}$/;
 const RECORDING_SID = /^RE[0-9a-fA-F]{32}$/;
 
+// Twilio's error answers: `{ code, message, more_info, status }`.
+function twilioError(body: unknown): { code?: string; message?: string } {
+  if (!isObj(body)) return {};
+  const code = str(body.code);
+  const message = typeof body.message === 'string' ? body.message.slice(0, 300) : undefined;
+  return { ...(code ? { code } : {}), ...(message ? { message } : {}) };
+}
+
+function retryAfterMs(response: Response): number | undefined {
+  const seconds = Number(response.headers.get('retry-after') ?? Number.NaN);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+}
+
+// Never the credentials in a message, even when a proxy echoes the request in its error page.
+function redacted(options: IntelligenceClientOptions, message: string): string {
+  const basic = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
+  let safe = message;
+  for (const secret of [options.authToken, basic]) if (secret) safe = safe.split(secret).join('[redacted]');
+  return safe;
+}
+
+/**
+ * A typed error for a Twilio read that went wrong. `SendFailedError` is the core's "the provider
+ * did not do what we asked" error; the hub answers it with 500, so Twilio delivers the webhook
+ * again. Messages name the status or field.
+ */
+function readFailed(
+  options: IntelligenceClientOptions,
+  message: string,
+  extra: { providerCode?: string; retryable: boolean },
+): SendFailedError {
+  return new SendFailedError(redacted(options, message), extra);
+}
+
 async function getJson(url: string, options: IntelligenceClientOptions): Promise<Obj> {
   const doFetch = options.fetch ?? globalThis.fetch;
   const auth = Buffer.from(`${options.accountSid}:${options.authToken}`).toString('base64');
-  const response = await doFetch(url, {
-    headers: { authorization: `Basic ${auth}`, accept: 'application/json' },
-  });
-  if (!response.ok) throw new Error(`Twilio answered ${response.status} for ${new URL(url).pathname}`);
-  const body: unknown = await response.json();
-  if (!isObj(body)) throw new Error(`Twilio answered a non-object for ${new URL(url).pathname}`);
+  const path = new URL(url).pathname;
+  let response: Response;
+  try {
+    response = await doFetch(url, {
+      headers: { authorization: `Basic ${auth}`, accept: 'application/json' },
+    });
+  } catch (cause) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw readFailed(options, `Twilio could not be reached for ${path}: ${why}`, { retryable: true });
+  }
+  const text = await response.text();
+  let body: unknown;
+  let json = true;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    json = false;
+  }
+  if (!response.ok) {
+    const twilio = twilioError(body);
+    const said = twilio.message ? `: ${twilio.code ? `${twilio.code} ` : ''}${twilio.message}` : '';
+    const message = `Twilio answered HTTP ${response.status} for ${path}${said}`;
+    if (response.status === 429) {
+      const after = retryAfterMs(response);
+      const safe = redacted(options, message);
+      throw new RateLimitedError(safe, after === undefined ? {} : { retryAfterMs: after });
+    }
+    throw readFailed(options, message, {
+      providerCode: twilio.code ?? `http-${response.status}`,
+      retryable: response.status >= 500,
+    });
+  }
+  if (!json) {
+    const type = response.headers.get('content-type') ?? 'no content-type';
+    throw readFailed(
+      options,
+      `Twilio answered HTTP ${response.status} for ${path} with a body that is not JSON (${type})`,
+      {
+        retryable: true,
+      },
+    );
+  }
+  if (!isObj(body))
+    throw readFailed(options, `Twilio answered ${path} with JSON that is not an object`, {
+      retryable: false,
+    });
   return body;
 }
 
@@ -51,15 +126,25 @@ export async function fetchIntelligenceTranscript(
   transcriptSid: string,
   options: IntelligenceClientOptions,
 ): Promise<FetchedTranscript> {
-  if (!/^GT[0-9a-fA-F]{32}$/.test(transcriptSid))
-    throw new Error(`not a transcript sid: ${JSON.stringify(transcriptSid.slice(0, 40))}`);
+  if (typeof transcriptSid !== 'string' || !/^GT[0-9a-fA-F]{32}$/.test(transcriptSid))
+    throw new ValidationError(
+      `not a transcript sid (GT + 32 hex): ${JSON.stringify(String(transcriptSid).slice(0, 40))}`,
+      { path: 'transcriptSid' },
+    );
   const base = (options.intelligenceBaseUrl ?? 'https://intelligence.twilio.com').replace(/\/+$/, '');
   const transcript = await getJson(`${base}/v2/Transcripts/${transcriptSid}`, options);
   const sentences: Obj[] = [];
   let next: string | undefined = `${base}/v2/Transcripts/${transcriptSid}/Sentences?PageSize=1000`;
   for (let page = 0; next && page < MAX_PAGES; page++) {
     const body = await getJson(next, options);
-    for (const s of Array.isArray(body.sentences) ? body.sentences : []) if (isObj(s)) sentences.push(s);
+    // A page without its list is a bad answer, not a silent call: say so rather than store nothing.
+    if (!Array.isArray(body.sentences))
+      throw readFailed(
+        options,
+        `Twilio answered ${new URL(next).pathname} (page ${page + 1}) without a \`sentences\` list`,
+        { retryable: false },
+      );
+    for (const s of body.sentences) if (isObj(s)) sentences.push(s);
     const meta = isObj(body.meta) ? body.meta : {};
     // Follow pages only on Twilio's own host: the request carries the account's credentials.
     const following = str(meta.next_page_url);

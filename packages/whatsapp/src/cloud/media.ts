@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { type Attachment, PayloadTooLargeError, ValidationError } from '@omnithread/core';
 import { nonEmpty, obj } from '../shared/json.js';
+import { readBoundedBody, readErrorText } from './bounded-body.js';
 import { type FetchLike, type GraphClient, graphClient, graphError } from './graph.js';
 
 export interface FetchMediaOptions {
@@ -57,22 +57,21 @@ export async function downloadWith(
       path: 'url',
     });
   const response = await fetchImpl(url, { headers: client.authHeader });
-  if (!response.ok) throw graphError(response, await response.text().catch(() => ''));
+  if (!response.ok) throw graphError(response, await readErrorText(response));
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new PayloadTooLargeError(`Media of ${declared} bytes exceeds the ${maxBytes}-byte limit`, {
       limit: maxBytes,
     });
   }
-  const bytes = new Uint8Array(await response.arrayBuffer());
-  if (bytes.byteLength > maxBytes)
-    throw new PayloadTooLargeError(`Media exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
+  // Content-Length may be missing or lie: the stream itself is counted and cut off at the limit.
+  const { bytes, sha256 } = await readBoundedBody(response, maxBytes);
   return {
     ...attachment,
     contentType,
     size: bytes.byteLength,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    content: Buffer.from(bytes).toString('base64'),
+    sha256,
+    content: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64'),
   };
 }
 

@@ -81,7 +81,7 @@ async function attachmentOf(
       warnings.push(
         `media of ${bytes.byteLength} bytes is over the ${ctx.maxMediaBytes}-byte limit and was not kept`,
       );
-      return { ...fallback, contentType: media.mimetype, size: bytes.byteLength };
+      return { ...fallback, contentType: media.mimetype || fallback.contentType, size: bytes.byteLength };
     }
     const attachment: Attachment = {
       id: fallback.id,
