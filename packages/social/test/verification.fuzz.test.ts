@@ -6,7 +6,6 @@ import { createXAdapter } from '@omnithread/social/x';
 import fc from 'fast-check';
 import { TwitterApi } from 'twitter-api-v2';
 import { describe, expect, it } from 'vitest';
-import { APP_SECRET, CONSUMER_SECRET } from './helpers.js';
 import {
   amid,
   encoded,
@@ -17,7 +16,8 @@ import {
   rawValueOf,
   separators,
   valuesOf,
-} from './hostile-query.js';
+} from '../../../test-support/hostile-query.js';
+import { APP_SECRET, CONSUMER_SECRET } from './helpers.js';
 
 // The GET verification endpoints on hostile query strings (missing, repeated, huge or badly escaped
 // parameters, wrong mode, near-miss tokens, markup and newlines in the challenge): never a crash, a

@@ -3,7 +3,6 @@ import { expectWithinHangBound } from '@omnithread/core/testing';
 import { createWhatsAppCloudAdapter } from '@omnithread/whatsapp/cloud';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { APP_SECRET, VERIFY_TOKEN } from './helpers.js';
 import {
   amid,
   encoded,
@@ -13,7 +12,8 @@ import {
   queryString,
   separators,
   valuesOf,
-} from './hostile-query.js';
+} from '../../../test-support/hostile-query.js';
+import { APP_SECRET, VERIFY_TOKEN } from './helpers.js';
 
 // Meta's GET subscription check on hostile query strings (missing, repeated, huge or badly escaped
 // parameters, wrong mode, near-miss tokens, markup and newlines in the challenge): never a crash, a

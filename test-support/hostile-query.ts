@@ -3,7 +3,9 @@ import fc from 'fast-check';
 /**
  * Hostile query strings for the GET verification endpoints (Meta's `hub.*` check, X's CRC), built
  * from raw parts, with what a correct form decoder reads back from each: the expectations come from
- * this independent decoder, not from the URLSearchParams the adapters use.
+ * this independent decoder, not from the URLSearchParams the adapters use. Test support shared by
+ * the adapters' suites (WhatsApp Cloud, Messenger/Instagram, X): it lives outside every package, so
+ * no adapter imports another's code, and it is not published.
  */
 
 export interface QueryPart {
