@@ -61,6 +61,15 @@ describe('sanitizeHtml keeps what an inbox shows', () => {
     expect(sanitizeHtml('<p>unterminated <!-- comment')).toBe('<p>unterminated </p>');
     expect(sanitizeHtml(123 as unknown as string)).toBe('');
   });
+  it('a self-closed <svg/> or <math/> drops only itself, as the browser parses it; <form/> stays open', () => {
+    expect(sanitizeHtml('<svg onload="alert(1)"/><p>kept</p>')).toBe('<p>kept</p>');
+    expect(sanitizeHtml('<MATH/>after')).toBe('after');
+    expect(sanitizeHtml('<svg><svg/><script>x</script></svg>after')).toBe('after');
+    expect(sanitizeHtml('<svg><svg a="</svg>"><p>in</p></svg></svg>after')).toBe('after');
+    // An unquoted value keeps its slash, and HTML elements ignore `/>`: both stay open to the end.
+    expect(sanitizeHtml('<svg x=y/><p>inside</p>')).toBe('');
+    expect(sanitizeHtml('<form/><p>inside</p>')).toBe('');
+  });
   it('relative links stay; a scheme hidden behind an entity does not', () => {
     expect(sanitizeHtml('<a href="/orders/1">o</a>')).toContain('href="/orders/1"');
     expect(sanitizeHtml('<a href="javascript&colon;alert(1)">o</a>')).toBe('<a>o</a>');
@@ -120,5 +129,7 @@ describe('sanitizeHtml on random input', () => {
     expect(sanitizeHtml(scripts)).toBe('');
     const svgs = '<svg>'.repeat(20_000);
     expect(sanitizeHtml(svgs)).toBe('');
+    expect(sanitizeHtml(`<svg>${'<svg '.repeat(20_000)}`)).toBe('');
+    expect(sanitizeHtml(`<svg>${'<svg/>'.repeat(20_000)}`)).toBe('');
   });
 });
