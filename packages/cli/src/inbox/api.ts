@@ -7,6 +7,7 @@ import {
   readBody,
   ValidationError,
 } from '@omnithread/core';
+import { messageHtmlResponse } from './message-html.js';
 import type { Outbox } from './outbox.js';
 import { allMessages, messageView, replyStates } from './views.js';
 
@@ -217,6 +218,9 @@ export async function handleApi(request: Request, ctx: ApiContext): Promise<Resp
       return json(200, {
         conversation: await hub.conversations.merge(str(input.a, 'a', 200), str(input.b, 'b', 200)),
       });
+    }
+    if (segments[0] === 'messages' && segments[2] === 'html' && segments.length === 3 && method === 'GET') {
+      return await messageHtmlResponse(hub, segments[1]!);
     }
     if (path === '/api/contacts' && method === 'GET') {
       const page = await hub.contacts.list({ limit: 200 });

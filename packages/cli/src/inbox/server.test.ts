@@ -39,7 +39,10 @@ describe('the inbox server', () => {
   it('serves the page with a strict content security policy', async () => {
     const page = await fetch(`${inbox.url}/`);
     expect(page.status).toBe(200);
-    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const csp = page.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    // The one frame is an email's formatted view, from this origin; nothing else may be framed.
+    expect(csp.split('; ').filter((d) => /^(frame|child)-src /.test(d))).toEqual(["frame-src 'self'"]);
     expect(await page.text()).toContain('<script src="/app.js"></script>');
     const script = await fetch(`${inbox.url}/app.js`);
     expect(await script.text()).toContain('/api/conversations');

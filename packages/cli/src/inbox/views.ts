@@ -1,6 +1,10 @@
 import type { ChannelAdapter, Contact, Conversation, Hub, Message } from '@omnithread/core';
+import { hasHtmlPart } from './message-html.js';
 
-/** What the page gets of a message: the model without the provider payload or unsanitized HTML. */
+/**
+ * What the page gets of a message: the model without the provider payload or the HTML, which the page
+ * frames, sanitized, from `/api/messages/:id/html` when `hasHtml`.
+ */
 export function messageView(m: Message) {
   return {
     id: m.id,
@@ -14,7 +18,7 @@ export function messageView(m: Message) {
     subject: m.subject,
     text: m.text,
     newText: m.newText,
-    hasHtml: m.html !== undefined,
+    hasHtml: hasHtmlPart(m),
     attachments: m.attachments.map((a) => ({
       id: a.id,
       contentType: a.contentType,

@@ -225,18 +225,28 @@ interface Attr {
 
 const WS = /[\t\n\f\r ]/;
 
-/** Reads the attributes of a tag starting at `i` (after its name). Returns them and the end index. */
-function readAttributes(html: string, start: number): { attrs: Attr[]; end: number } | undefined {
+/**
+ * Reads the attributes of a tag starting at `i` (after its name). Returns them, the end index and
+ * whether the tag ends with `/>` (a `/` of an unquoted value, `<svg x=y/>`, does not count: the browser
+ * reads it as part of the value).
+ */
+function readAttributes(
+  html: string,
+  start: number,
+): { attrs: Attr[]; end: number; selfClosing: boolean } | undefined {
   const attrs: Attr[] = [];
   let i = start;
   const n = html.length;
+  let slash = false;
   while (i < n) {
     const c = html[i]!;
-    if (c === '>') return { attrs, end: i + 1 };
+    if (c === '>') return { attrs, end: i + 1, selfClosing: slash };
     if (WS.test(c) || c === '/') {
+      slash = c === '/';
       i++;
       continue;
     }
+    slash = false;
     let j = i + 1; // an attribute name may start with any character except whitespace, / and >
     while (j < n && !WS.test(html[j]!) && html[j] !== '/' && html[j] !== '>' && html[j] !== '=') j++;
     const name = html.slice(i, j).toLowerCase();
@@ -348,7 +358,7 @@ export function sanitizeHtml(html: string): string {
       continue;
     }
     if (DROP_WITH_CONTENT.has(tag)) {
-      i = skipElement(html, i, tag);
+      if (!(parsed.selfClosing && FOREIGN.has(tag))) i = skipElement(html, i, tag);
       continue;
     }
     if (!ALLOWED_TAGS.has(tag)) continue;
@@ -376,6 +386,13 @@ function skipElement(html: string, from: number, tag: string): number {
   any.lastIndex = from;
   let depth = 1;
   for (let m = any.exec(html); m; m = any.exec(html)) {
+    if (!m[1] && FOREIGN.has(tag)) {
+      // A nested `<svg/>` opens nothing. Its attributes are read once: the search goes on after it.
+      const nested = readAttributes(html, m.index + 1 + tag.length);
+      if (!nested) return html.length;
+      any.lastIndex = nested.end;
+      if (nested.selfClosing) continue;
+    }
     depth += m[1] ? -1 : 1;
     if (depth === 0) {
       const gt = html.indexOf('>', m.index);
@@ -384,6 +401,12 @@ function skipElement(html: string, from: number, tag: string): number {
   }
   return html.length;
 }
+
+/**
+ * SVG and MathML: foreign elements, where `<svg/>` is complete (in HTML, `<form/>` stays open), so
+ * only the tag goes and what follows is kept.
+ */
+const FOREIGN = new Set(['svg', 'math']);
 
 /** Dropped elements that have no content (void): only the tag itself goes. */
 const VOID_LIKE = new Set(['base', 'embed', 'frame', 'input', 'link', 'meta', 'param', 'portal']);

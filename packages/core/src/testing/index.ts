@@ -16,3 +16,4 @@ export {
   isTypedRefusal,
 } from './refusals.js';
 export { type StoreConformanceOptions, storeConformanceCases } from './store-conformance.js';
+export { XSS_VECTORS } from './xss-vectors.js';

@@ -2,6 +2,7 @@ import type { Contact, Conversation } from '@omnithread/core';
 import type { OutboxEntry } from '../outbox.js';
 import type { ChannelReplyState, MessageView } from '../views.js';
 import { $, append, bytes, channelIcon, channelName, clear, h, identityText, when } from './dom.js';
+import { type BodyView, defaultView, htmlFrame, viewToggle } from './html-view.js';
 
 interface ConversationItem {
   id: string;
@@ -26,8 +27,10 @@ const state: {
   highlight?: string;
   /** Message ids whose placement reason is open. */
   openReasons: Set<string>;
+  /** Messages with HTML the agent switched between formatted and text. */
+  views: Map<string, BodyView>;
   chosenChannel?: string;
-} = { openReasons: new Set() };
+} = { openReasons: new Set(), views: new Map() };
 
 async function api<T>(path: string, init?: { method: string; body: unknown }): Promise<T> {
   const response = await fetch(path, {
@@ -115,6 +118,7 @@ function messageItem(m: MessageView, contacts: Contact[]): HTMLElement {
   const from = m.direction === 'outbound' ? 'Agent' : (contact?.name ?? identityText(m.from));
   const reasonOpen = state.openReasons.has(m.id);
   const placementText = `${m.placement.rule}: ${m.placement.reason}`;
+  const view = m.hasHtml ? (state.views.get(m.id) ?? defaultView(m)) : 'text';
   const toggle = h(
     'button',
     {
@@ -162,6 +166,12 @@ function messageItem(m: MessageView, contacts: Contact[]): HTMLElement {
       ),
       m.visibility === 'public' ? h('span', { class: 'status pending' }, 'public') : null,
       toggle,
+      m.hasHtml
+        ? viewToggle(view, (next) => {
+            state.views.set(m.id, next);
+            void renderConversation();
+          })
+        : null,
     ),
     m.subject && m.channel === 'email' ? h('div', { class: 'subject' }, m.subject) : null,
   );
@@ -196,25 +206,15 @@ function messageItem(m: MessageView, contacts: Contact[]): HTMLElement {
     ]);
   }
   const text = m.newText ?? m.text;
-  if (text) append(item, [h('div', { class: 'text', 'data-testid': 'message-text' }, text)]);
-  if (m.newText && m.newText !== m.text)
+  if (view === 'formatted') append(item, [htmlFrame(m)]);
+  else if (text) append(item, [h('div', { class: 'text', 'data-testid': 'message-text' }, text)]);
+  if (view === 'text' && m.newText && m.newText !== m.text)
     append(item, [
       h(
         'details',
         { class: 'quoted' },
         h('summary', {}, 'quoted history'),
         h('div', { class: 'text' }, m.text),
-      ),
-    ]);
-  if (m.hasHtml)
-    append(item, [
-      h(
-        'div',
-        {
-          class: 'quoted',
-          title: 'HTML is not rendered: it is shown as text, so no remote content or script runs',
-        },
-        'HTML email, shown as text',
       ),
     ]);
   if (m.attachments.length > 0) {

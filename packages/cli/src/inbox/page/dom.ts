@@ -1,6 +1,7 @@
 /**
  * DOM helpers of the inbox page. Text goes in through `textContent` only: nothing a customer wrote
- * is ever parsed as HTML (email HTML is shown as its text part).
+ * is ever parsed as HTML by the page (an email's HTML is sanitized by the server and shown in a
+ * sandboxed iframe, see html-view.ts).
  */
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | ((event: Event) => void) | undefined>;
