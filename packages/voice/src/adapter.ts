@@ -10,7 +10,8 @@ import {
 } from '@omnithread/core';
 import { CHANNEL } from './build.js';
 import { parseTwilioTranscript } from './formats/twilio-transcript.js';
-import { REDACTION_KINDS, type TranscriptOptions } from './types.js';
+import { FormatError } from './formats/util.js';
+import { type ParsedCall, REDACTION_KINDS, type TranscriptOptions } from './types.js';
 import { fetchIntelligenceTranscript } from './webhook/intelligence.js';
 import { isIntelligenceNotification, parseVoiceWebhook, transcriptEnrichEvent } from './webhook/parse.js';
 import { verifyVoiceRequest } from './webhook/verify.js';
@@ -127,7 +128,20 @@ export function createVoiceAdapter(config: VoiceAdapterConfig): ChannelAdapter {
       ...(config.apiBaseUrl ? { apiBaseUrl: config.apiBaseUrl } : {}),
     });
     const bundle = { transcript: fetched.transcript, sentences: fetched.sentences };
-    const parsed = parseTwilioTranscript(bundle);
+    let parsed: ParsedCall;
+    try {
+      parsed = parseTwilioTranscript(bundle);
+    } catch (error) {
+      // Twilio's own answer, fetched after the notification was verified: authentic but unusable.
+      // A 400 keeps it as rejected; a 500 would have Twilio redeliver a notification that can never work.
+      if (error instanceof FormatError)
+        throw new WebhookParseError(`the fetched Intelligence transcript ${sid}: ${error.message}`, {
+          raw: bundle,
+          cause: error,
+          ...(error.path ? { path: error.path } : {}),
+        });
+      throw error;
+    }
     if (fetched.callSid) parsed.callId = fetched.callSid;
     return transcriptEnrichEvent(parsed, transcriptOptions, at, bundle);
   }

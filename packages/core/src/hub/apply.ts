@@ -81,6 +81,9 @@ export function applyEnrich(message: Message, event: EventOf<'enrich'>): Message
   if (event.transcript) updated.transcript = event.transcript;
   if (event.call) updated.call = { ...message.call, ...event.call };
   if (event.redactions) updated.redactions = event.redactions;
+  // Each once: a redelivered enrichment adds nothing.
+  const added = event.warnings?.filter((w, i, all) => !message.warnings.includes(w) && all.indexOf(w) === i);
+  if (added && added.length > 0) updated.warnings = [...message.warnings, ...added];
   if (event.attachments) {
     const ids = new Set(message.attachments.map((a) => a.id));
     updated.attachments = [...message.attachments, ...event.attachments.filter((a) => !ids.has(a.id))];

@@ -178,6 +178,25 @@ describe('dedup and events', () => {
     expect(updates).toEqual(['edit', 'reaction', 'delete']);
     expect(message!.channel).toBe('whatsapp');
   });
+  it("an enrichment's warnings join the message's, each once (a transcript arriving after its call)", async () => {
+    const { hub } = setup();
+    await hub.ingest(
+      msg('voice', phone('+14155550100'), 0, '', { external: { id: 'CA2' }, warnings: ['w0'] }),
+    );
+    const enrich = {
+      type: 'enrich' as const,
+      channel: 'voice',
+      targetExternalId: 'CA2',
+      transcript: { turns: [] },
+      warnings: ['w1', 'w0', 'w1', 'w2'],
+      at: at(1),
+    };
+    await hub.ingest(enrich);
+    await hub.ingest(enrich);
+    const [conversation] = (await hub.conversations.list()).items;
+    const [message] = (await hub.conversations.messages(conversation!.id)).items;
+    expect(message!.warnings).toEqual(['w0', 'w1', 'w2']);
+  });
   it('a status reported twice (a retried callback stamped on arrival) keeps one entry, at its first report', async () => {
     const { hub } = setup();
     await hub.ingest(msg('sms', phone('+14155550100'), 0, 'hi', { external: { id: 'SMs' } }));

@@ -95,6 +95,11 @@ export const inboundEventSchema = z.discriminatedUnion('type', [
     call: callInfoSchema.optional(),
     attachments: z.array(attachmentSchema).optional(),
     redactions: z.array(redactionSchema).optional(),
+    /**
+     * What the enrichment repaired or guessed (a transcript's filled-in times, speakers whose role
+     * was inferred), added to the message's `warnings`: a transcript usually arrives after its call.
+     */
+    warnings: z.array(z.string()).optional(),
   }),
   /** The provider told us two identities are one person, outside any message. */
   z.object({

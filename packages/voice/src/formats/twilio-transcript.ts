@@ -14,11 +14,15 @@ const PHONE_LIKE = /^\+?[\d\s().-]{7,20}$/;
  */
 export function looksLikeTwilioTranscript(value: unknown): boolean {
   const sentences = Array.isArray(value) ? value : isObj(value) ? value.sentences : undefined;
-  return (
-    Array.isArray(sentences) &&
-    sentences.some((s) => isObj(s) && ('media_channel' in s || 'sentence_index' in s))
-  );
+  if (!Array.isArray(sentences)) return false;
+  if (sentences.some((s) => isObj(s) && ('media_channel' in s || 'sentence_index' in s))) return true;
+  // A call nobody spoke in has no sentences: the bundle is still known by its Transcript resource.
+  return sentences.length === 0 && isObj(value) && isIntelligenceTranscript(value.transcript);
 }
+
+const TRANSCRIPT_SID = /^GT[0-9a-fA-F]{32}$/;
+const isIntelligenceTranscript = (value: unknown) =>
+  isObj(value) && typeof value.sid === 'string' && TRANSCRIPT_SID.test(value.sid);
 
 /** Twilio's `<Record transcribe>` callback (form params with `TranscriptionText`). */
 export function looksLikeTwilioRecordingTranscription(value: unknown): boolean {
@@ -109,6 +113,8 @@ export function parseTwilioTranscript(value: unknown): ParsedCall {
         'call start unknown: the transcript creation time is used; pass `startedAt` for the real one';
     }
   }
+  if (turns.length === 0)
+    warnings.push('the transcript has no sentences: nobody spoke, or nothing was recognized');
   if (participants.size === 0)
     warnings.push(
       'no Transcript resource with channel participants: roles of media channels come from the `speakers` option',

@@ -8,7 +8,7 @@ import {
 } from '@omnithread/core';
 import { describe, expect, it } from 'vitest';
 import { createVoiceAdapter } from '../adapter.js';
-import { AUTH_TOKEN, CALL_SID, signed } from '../test-helpers.js';
+import { AUTH_TOKEN, CALL_SID, callStatus, signed } from '../test-helpers.js';
 import { fetchIntelligenceTranscript } from './intelligence.js';
 
 // When Twilio's Intelligence API answers badly, the "transcript available" webhook fails with a
@@ -159,5 +159,38 @@ describe('Intelligence API answers that cannot be used', () => {
     }).catch((e: unknown) => e);
     expect(isValidationError(error)).toBe(true);
     expect(error).toMatchObject({ path: 'transcriptSid' });
+  });
+});
+
+describe('Intelligence transcripts that parse to nothing', () => {
+  const hubWith = (answers: Parameters<typeof twilio>[0]) =>
+    createHub({
+      store: memoryStore(),
+      adapters: [createVoiceAdapter({ authToken: AUTH_TOKEN, accountSid: ACCOUNT, fetch: twilio(answers) })],
+    });
+
+  it('a call nobody spoke in (no sentences) gets an empty transcript and a warning, not a 500 forever', async () => {
+    const hub = hubWith({ sentences: () => Response.json({ sentences: [], meta: {} }) });
+    expect((await hub.handle(await signed(callStatus))).status).toBe(200);
+    const response = await hub.handle(await signed(notification));
+    expect(response.status).toBe(200);
+    const [conversation] = (await hub.conversations.list()).items;
+    const [call] = (await hub.conversations.messages(conversation!.id)).items;
+    expect(call).toMatchObject({ external: { id: CALL_SID }, transcript: { turns: [] } });
+    expect(call!.warnings.join(' ')).toContain('no sentences');
+    expect((await hub.rejected.list()).items).toEqual([]);
+  });
+
+  it('sentences Twilio answered that are not Intelligence sentences are kept as rejected (400), not retried', async () => {
+    const hub = hubWith({
+      sentences: () => Response.json({ sentences: [{ words: 'not a sentence' }], meta: {} }),
+    });
+    const response = await hub.handle(await signed(notification));
+    expect(response.status).toBe(400);
+    const [rejected] = (await hub.rejected.list()).items;
+    expect(rejected).toMatchObject({ channel: 'voice', error: { code: 'WEBHOOK_PARSE' } });
+    expect(rejected!.error.message).toContain(SID);
+    expect(rejected!.raw).toMatchObject({ transcript: TRANSCRIPT, sentences: [{ words: 'not a sentence' }] });
+    expect(JSON.stringify(rejected)).not.toContain(AUTH_TOKEN);
   });
 });

@@ -87,6 +87,8 @@ export function transcriptEnrichEvent(
     raw: redactionEnabled(options.redact) ? redactedRawReference(raw, parsed.source) : raw,
   };
   if (redactionEnabled(options.redact)) event.redactions = built.redactions;
+  const warnings = [...parsed.warnings, ...built.warnings];
+  if (warnings.length > 0) event.warnings = warnings;
   return event;
 }
 
