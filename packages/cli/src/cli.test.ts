@@ -241,6 +241,40 @@ describe('omnithread import', () => {
     expect(rejected.some((r) => r.raw === '{not json')).toBe(true);
     expect(rejected.some((r) => JSON.stringify(r.raw).includes('not-a-phone'))).toBe(true);
   });
+  it('keeps an over-long line as one rejected payload (PAYLOAD_TOO_LARGE) and imports the next', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'omnithread-cli-'));
+    const file = join(dir, 'events.jsonl');
+    const event = (id: string, text: string) =>
+      JSON.stringify({
+        type: 'message',
+        message: {
+          channel: 'sms',
+          from: { kind: 'phone', value: '+14155550100' },
+          sentAt: '2026-01-01T00:00:00Z',
+          text,
+          external: { id },
+          raw: null,
+        },
+      });
+    const long = event('SM2', 'x'.repeat(1000));
+    await writeFile(file, `${event('SM1', 'hi')}\n${long}\n${event('SM3', 'again')}\n`);
+    const store = memoryStore();
+    const summary = await importFiles([file], { format: 'json', store, maxItemBytes: 512 });
+    expect(summary).toMatchObject({ events: 2, newMessages: 2, rejected: 1 });
+    const [rejected] = (await store.listRejected()).items;
+    expect(rejected?.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(rejected?.error.message).toContain(`${file}:2 is ${long.length} bytes, over the 512-byte limit`);
+    expect(rejected?.raw).toBe(long.slice(0, 512));
+    // The same from the command line, and a limit that is not a byte count is refused.
+    const run = capture();
+    const args = ['import', file, '--format', 'json', '--store', 'memory', '--json'];
+    expect(await runCli([...args, '--max-item-bytes', '512'], run.io)).toBe(0);
+    expect(JSON.parse(run.out[0]!)).toMatchObject({ newMessages: 2, rejected: 1 });
+    const bad = capture();
+    expect(await runCli([...args, '--max-item-bytes', '1.5'], bad.io)).toBe(1);
+    expect(bad.err.join('\n')).toMatch(/--max-item-bytes must be a whole number of bytes, got 1.5/);
+  });
+
   it('names the available formats when asked for an unknown one', async () => {
     const { io, err } = capture();
     expect(await runCli(['import', JOURNEY_PATH, '--format', 'fax', '--store', 'memory'], io)).toBe(1);

@@ -12,7 +12,8 @@ Usage:
   omnithread demo [--port N] [--host 127.0.0.1] [--no-journey] [--store memory|DIR|postgres://…] [--json]
   omnithread serve [--port N] [--host 127.0.0.1] [--store DIR|postgres://…]
   omnithread import <files|dirs…> [--format json|eml|mbox|twilio|whatsapp-cloud|x|messenger|aws-transcribe|deepgram|assemblyai|vtt|srt|auto]
-                    [--store DIR|postgres://…|memory] [--from NUMBER] [--to NUMBER] [--region US] [--json]
+                    [--store DIR|postgres://…|memory] [--from NUMBER] [--to NUMBER] [--region US]
+                    [--max-item-bytes N] [--json]
   omnithread threads [--json] [--store DIR|postgres://…]
 
 demo starts the unified inbox in sandbox mode (replies go to a local outbox) on a fresh embedded
@@ -26,6 +27,8 @@ Options:
   --port    the inbox's port (demo default 4100, 0 = any free port; serve default $PORT or 3000)
   --no-journey  demo without the scripted journey
   --format  the archive format (default auto: guessed from the file)
+  --max-item-bytes  the largest JSON line (or JSON array element) imported, in bytes (default
+            16777216, 16 MiB); a longer one is kept as rejected and the import goes on
   --json    machine-readable output: JSON lines
   --help    this text
 `;
@@ -61,6 +64,13 @@ function portOption(value: string | undefined, fallback: number | undefined): nu
   return port;
 }
 
+function byteCountOption(value: string): number {
+  const bytes = Number(value);
+  if (!Number.isSafeInteger(bytes) || bytes < 1)
+    throw new RangeError(`--max-item-bytes must be a whole number of bytes, got ${value}`);
+  return bytes;
+}
+
 const defaultIo: CliIo = {
   stdout: (text) => process.stdout.write(`${text}\n`),
   stderr: (text) => process.stderr.write(`${text}\n`),
@@ -81,6 +91,7 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         from: { type: 'string' },
         to: { type: 'string' },
         region: { type: 'string' },
+        'max-item-bytes': { type: 'string' },
         port: { type: 'string' },
         host: { type: 'string' },
         'no-journey': { type: 'boolean', default: false },
@@ -143,6 +154,9 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
             ...(values.from ? { from: values.from } : {}),
             ...(values.to ? { to: values.to } : {}),
             ...(values.region ? { defaultRegion: values.region } : {}),
+            ...(values['max-item-bytes'] !== undefined
+              ? { maxItemBytes: byteCountOption(values['max-item-bytes']) }
+              : {}),
           });
           io.stdout(
             values.json

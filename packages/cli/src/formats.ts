@@ -1,7 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import { type Importer, type ImportProblem, type InboundEvent, ValidationError } from '@omnithread/core';
+import {
+  type Importer,
+  type ImportProblem,
+  type InboundEvent,
+  readJsonItems,
+  ValidationError,
+} from '@omnithread/core';
 
 /** JSON lines of model events (`InboundEvent`), the CLI's own format. Streams line by line. */
 export const jsonLinesImporter: Importer = {
@@ -11,22 +16,24 @@ export const jsonLinesImporter: Importer = {
     /\.(jsonl|ndjson)$/i.test(path) && /^\s*\{\s*"type"\s*:/.test(new TextDecoder().decode(head)),
   async *read(path, options = {}): AsyncIterable<InboundEvent | ImportProblem> {
     const total = (await stat(path)).size;
-    const stream = createReadStream(path, { encoding: 'utf8' });
-    let bytes = 0;
-    let lineNo = 0;
-    for await (const line of createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY })) {
-      lineNo++;
-      bytes += Buffer.byteLength(line, 'utf8') + 1;
-      options.onProgress?.(Math.min(bytes, total), total);
-      if (line.trim() === '') continue;
+    const items = readJsonItems(createReadStream(path), {
+      source: (n) => `${path}:${n}`,
+      onBytes: (read) => options.onProgress?.(read, total),
+      maxItemBytes: options.maxItemBytes,
+    });
+    for await (const item of items) {
+      if ('error' in item) {
+        yield { type: 'rejected', source: item.source, raw: item.prefix, error: item.error };
+        continue;
+      }
       try {
-        yield JSON.parse(line) as InboundEvent;
+        yield JSON.parse(item.text) as InboundEvent;
       } catch (error) {
         yield {
           type: 'rejected',
-          source: `${path}:${lineNo}`,
-          raw: line,
-          error: new ValidationError(`line ${lineNo}: not JSON (${(error as Error).message})`),
+          source: item.source,
+          raw: item.text,
+          error: new ValidationError(`line ${item.number}: not JSON (${(error as Error).message})`),
         };
       }
     }

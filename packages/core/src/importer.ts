@@ -6,6 +6,12 @@ export interface ImportOptions {
   to?: string;
   /** Reports progress in bytes read, for a progress bar. */
   onProgress?(bytesRead: number, totalBytes: number): void;
+  /**
+   * For JSON-lines and JSON-array formats: the largest item (one line, or one array element) read,
+   * in bytes. A bigger one becomes one problem carrying a `PayloadTooLargeError` (its first bytes
+   * kept as `raw`), and the import goes on. Default `DEFAULT_MAX_ITEM_BYTES` (16 MiB).
+   */
+  maxItemBytes?: number;
 }
 
 /** A problem with one item of an archive: it is kept (as rejected) and the import goes on. */

@@ -68,6 +68,15 @@ export {
 } from './identity/phone.js';
 export type { Importer, ImportOptions, ImportProblem } from './importer.js';
 export {
+  DEFAULT_MAX_ITEM_BYTES,
+  type JsonItem,
+  type JsonItemText,
+  OVERSIZED_PREFIX_BYTES,
+  type OversizedJsonItem,
+  type ReadJsonItemsOptions,
+  readJsonItems,
+} from './json-items.js';
+export {
   type Attachment,
   attachmentSchema,
   type CallInfo,

@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ImportProblem, type InboundEvent, isWebhookParseError } from '@omnithread/core';
+import {
+  type ImportProblem,
+  type InboundEvent,
+  isPayloadTooLargeError,
+  isWebhookParseError,
+} from '@omnithread/core';
 import { importers } from '@omnithread/social';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fixture } from './helpers.js';
@@ -89,6 +94,32 @@ describe('importers', () => {
       'delete',
       'instagram:outbound',
     ]);
+  });
+
+  it('x and messenger: an over-long line is one rejected item with a PayloadTooLargeError, and the next line still imports', async () => {
+    const files = {
+      x: [fixture('x/aaa-dm.json'), fixture('x/aaa-dm.json')],
+      messenger: [fixture('meta/messenger-text.json'), fixture('meta/messenger-echo.json')],
+    };
+    for (const [format, [before, after]] of Object.entries(files)) {
+      const long = JSON.stringify({ ...(before as object), padding: 'x'.repeat(2048) });
+      // A byte order mark before the first line, and a blank line that still counts.
+      const lines = [JSON.stringify(before), '', long, JSON.stringify(after)];
+      const path = join(dir, `${format}-long.jsonl`);
+      writeFileSync(path, `\ufeff${lines.join('\r\n')}`);
+      const progress: number[] = [];
+      const items = await readAll(format, path, {
+        maxItemBytes: 1500,
+        onProgress: (read: number) => progress.push(read),
+      });
+      expect(items.map((i) => i.type)).toEqual(['message', 'rejected', 'message']);
+      const problem = items[1] as ImportProblem;
+      expect(problem.source).toBe(`${path}#3`);
+      expect(isPayloadTooLargeError(problem.error) && problem.error.limit).toBe(1500);
+      expect((problem.error as Error).message).toContain(`${path}#3 is ${long.length} bytes`);
+      expect(problem.raw).toBe(long.slice(0, 1500));
+      expect(progress.at(-1)).toBe(readFileSync(path).length);
+    }
   });
 
   it('detects its formats from the first bytes', () => {

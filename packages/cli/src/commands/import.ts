@@ -43,6 +43,8 @@ export interface ImportOptions {
   defaultRegion?: string;
   /** Events a transaction (`hub.ingestMany`); default 100. */
   batchSize?: number;
+  /** The largest JSON line or array element imported (the importers' `maxItemBytes`); default 16 MiB. */
+  maxItemBytes?: number;
 }
 
 const DEFAULT_BATCH_SIZE = 100;
@@ -91,6 +93,7 @@ export async function importFiles(paths: readonly string[], options: ImportOptio
       onProgress: (done: number, total: number) => bar.update(done, total, summary.events),
       ...(options.from ? { from: options.from } : {}),
       ...(options.to ? { to: options.to } : {}),
+      ...(options.maxItemBytes ? { maxItemBytes: options.maxItemBytes } : {}),
     };
     // Events go to the store in batches (one transaction each): an import is a backlog.
     let batch: InboundEvent[] = [];

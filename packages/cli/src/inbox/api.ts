@@ -45,12 +45,15 @@ function errorStatus(error: unknown): number {
   }
 }
 
+/** The largest API request body: a reply's text, a status, two ids to merge — never near 64 KiB. */
+const MAX_API_BODY_BYTES = 64 * 1024;
+
 async function body(request: Request): Promise<Record<string, unknown>> {
   // JSON only: a cross-site form or text/plain post cannot reach the API without a CORS preflight,
   // which it never passes.
   if (!(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json'))
     throw new ValidationError('the API takes application/json', { path: 'content-type' });
-  const text = await readBody(request, { maxBytes: 64 * 1024 });
+  const text = await readBody(request, { maxBytes: MAX_API_BODY_BYTES });
   let parsed: unknown = {};
   try {
     if (text) parsed = JSON.parse(text);

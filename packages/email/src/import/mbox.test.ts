@@ -1,9 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { ImportProblem, InboundEvent } from '@omnithread/core';
+import { type ImportProblem, type InboundEvent, isPayloadTooLargeError } from '@omnithread/core';
 import { describe, expect, it } from 'vitest';
 import { emlImporter, importers, mboxImporter } from './importers.js';
 import { fromLineDate, readMbox } from './mbox.js';
@@ -105,6 +106,74 @@ describe('importers', () => {
     expect(bad).toMatchObject({ type: 'rejected', source: 'list.mbox#2' });
     expect(String(bad.raw)).toContain('who am I');
     expect(progress.at(-1)?.[0]).toBe(progress.at(-1)?.[1]);
+  });
+
+  describe('message size limit', () => {
+    const message = (id: string, body: string) =>
+      `From: Ann <ann@example.org>\nMessage-ID: <${id}@x>\nSubject: s\n\n${body}\n`;
+    /** The kind of each item, or the limit of a PayloadTooLargeError. */
+    const outcome = (item: InboundEvent | ImportProblem) =>
+      item.type === 'rejected'
+        ? isPayloadTooLargeError(item.error)
+          ? item.error.limit
+          : item.error
+        : item.type;
+
+    it('mbox: imports a message of exactly maxMessageBytes and refuses one byte more, going on after it', async () => {
+      const big = message('2', 'x'.repeat(2000));
+      const path = join(dir, 'big.mbox');
+      const separator = 'From b@x Fri Feb 22 17:06:23 2008';
+      writeFileSync(
+        path,
+        `From a@x Fri Feb 22 17:06:23 2008\n${message('1', 'hi')}${separator}\n${big}From c@x Fri Feb 22 17:06:23 2008\n${message('3', 'bye')}`,
+      );
+      // A message's size is its bytes between its separator line and the next one.
+      const size = Buffer.byteLength(big);
+      const atLimit = await collect(mboxImporter({ maxMessageBytes: size }).read(path));
+      expect(atLimit.map(outcome)).toEqual(['message', 'message', 'message']);
+      const over = await collect(mboxImporter({ maxMessageBytes: size - 1 }).read(path));
+      expect(over.map(outcome)).toEqual(['message', size - 1, 'message']);
+      expect(over[1]).toMatchObject({
+        source: 'big.mbox#2',
+        raw: {
+          fromLine: separator,
+          offset: Buffer.byteLength(`From a@x Fri Feb 22 17:06:23 2008\n${message('1', 'hi')}`),
+        },
+        error: { message: `message 2 is over the ${size - 1}-byte limit` },
+      });
+    });
+
+    it('mbox: refuses a message over 50 MiB by default and imports the next one', async () => {
+      // A sparse file: a message whose body is 50 MiB of holes (read as zeros, hardly any on disk), with
+      // a line break every 256 KiB (readMbox copies its carry per chunk: one 50 MiB line takes seconds).
+      const MiB = 1024 * 1024;
+      const path = join(dir, 'huge.mbox');
+      const head = 'From a@x Fri Feb 22 17:06:23 2008\nSubject: huge\n\n';
+      const next = `\nFrom c@x Fri Feb 22 17:06:23 2008\n${message('3', 'after')}`;
+      const handle = await open(path, 'w');
+      try {
+        await handle.write(head);
+        for (let i = 1; i <= 200; i++) await handle.write('\n', head.length + (i * MiB) / 4);
+        await handle.write(next, head.length + 50 * MiB + 1);
+      } finally {
+        await handle.close();
+      }
+      const items = await collect(mboxImporter().read(path));
+      expect(items.map(outcome)).toEqual([50 * 1024 * 1024, 'message']);
+      await rm(path);
+    });
+
+    it('eml: imports a file of exactly maxMessageBytes and refuses one byte more', async () => {
+      const path = join(dir, 'one.eml');
+      writeFileSync(path, message('9', 'hello'));
+      const size = Buffer.byteLength(message('9', 'hello'));
+      expect((await collect(emlImporter({ maxMessageBytes: size }).read(path))).map(outcome)).toEqual([
+        'message',
+      ]);
+      const over = await collect(emlImporter({ maxMessageBytes: size - 1 }).read(path));
+      expect(over.map(outcome)).toEqual([size - 1]);
+      expect(over[0]).toMatchObject({ source: path, raw: { path, size } });
+    });
   });
 
   it('imports a directory of .eml files in name order', async () => {

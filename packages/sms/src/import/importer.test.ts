@@ -1,55 +1,34 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   createHub,
+  type ImportOptions,
   type ImportProblem,
   type InboundEvent,
+  isPayloadTooLargeError,
   isValidationError,
   memoryStore,
 } from '@omnithread/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importers, messageResourceToEvents, twilioImporter } from './importer.js';
-import { jsonItems } from './json-stream.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/${name}`, import.meta.url));
 
-async function collect(path: string) {
+async function collect(path: string, options: ImportOptions = {}) {
   const events: InboundEvent[] = [];
   const problems: ImportProblem[] = [];
   const progress: number[] = [];
-  for await (const item of twilioImporter.read(path, { onProgress: (read) => progress.push(read) })) {
+  for await (const item of twilioImporter.read(path, {
+    ...options,
+    onProgress: (read) => progress.push(read),
+  })) {
     if ('type' in item && item.type === 'rejected') problems.push(item as ImportProblem);
     else events.push(item as InboundEvent);
   }
   return { events, problems, progress };
 }
-
-async function* chunks(text: string, size: number) {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
-}
-
-describe('jsonItems', () => {
-  it('splits a JSON array into its elements whatever the chunk boundaries', async () => {
-    const text = ' [ {"a": "x,]}"}, {"b": [1, 2, {"c": "\\"}"}]} ,{"d":null} ] ';
-    for (const size of [1, 2, 5, 1000]) {
-      const items = [];
-      for await (const item of jsonItems(chunks(text, size))) items.push(JSON.parse(item.text));
-      expect(items).toEqual([{ a: 'x,]}' }, { b: [1, 2, { c: '"}' }] }, { d: null }]);
-    }
-  });
-
-  it('reads JSON lines, and a broken line does not swallow the next ones', async () => {
-    const text = '{"a":1}\n{"b": "unterminated\n\n{"c":3}\r\n';
-    const items = [];
-    for await (const item of jsonItems(chunks(text, 3))) items.push(item);
-    expect(items.map((i) => i.text)).toEqual(['{"a":1}', '{"b": "unterminated', '{"c":3}']);
-  });
-
-  it('hands over the tail of a truncated array as one item', async () => {
-    const items = [];
-    for await (const item of jsonItems(chunks('[{"a":1},{"b":', 4))) items.push(item.text);
-    expect(items).toEqual(['{"a":1}', '{"b":']);
-  });
-});
 
 describe('twilio importer', () => {
   it('is exported for `omnithread import --format twilio` and detects Twilio exports', () => {
@@ -152,5 +131,49 @@ describe('twilio importer', () => {
     expect(isValidationError(refusal([]))).toBe(true);
     const noSid = refusal({ from: '+14155550123', to: '+18005550199' });
     expect(isValidationError(noSid) && noSid.path).toBe('sid');
+  });
+
+  describe('an over-long item', () => {
+    let dir: string;
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'omnithread-twilio-'));
+    });
+    afterAll(() => rm(dir, { recursive: true, force: true }));
+
+    const good = async () => {
+      const jsonl = await readFile(fixture('twilio-messages.jsonl'), 'utf8');
+      return jsonl.split('\n').filter((l) => l.includes('"accountSid"'));
+    };
+    const long = `{"sid":"SM2000000000000000000000000000000x","body":"${'x'.repeat(4000)}"}`;
+
+    it('is one rejected item with a PayloadTooLargeError, and the next line still imports', async () => {
+      const [first, second] = await good();
+      const path = join(dir, 'long.jsonl');
+      await writeFile(path, `${first}\n${long}\n${second}\n`);
+      const { events, problems, progress } = await collect(path, { maxItemBytes: 1024 });
+      expect(events.map((e) => e.type === 'message' && e.message.external.id)).toEqual([
+        JSON.parse(first!).sid,
+        JSON.parse(second!).sid,
+      ]);
+      expect(problems).toHaveLength(1);
+      const [problem] = problems;
+      expect(problem!.source).toBe(`${path}#2`);
+      expect(isPayloadTooLargeError(problem!.error) && problem!.error.limit).toBe(1024);
+      expect((problem!.error as Error).message).toContain(`${path}#2 is ${long.length} bytes`);
+      expect(problem!.raw).toBe(long.slice(0, 1024));
+      expect(progress.at(-1)).toBe(Buffer.byteLength(`${first}\n${long}\n${second}\n`));
+      // Under the default limit the same line is read (and refused for what it lacks, not its size).
+      const { problems: byDefault } = await collect(path);
+      expect(byDefault.map((p) => isValidationError(p.error))).toEqual([true]);
+    });
+
+    it('bounds each element of a JSON array the same way', async () => {
+      const [first, second] = await good();
+      const path = join(dir, 'long.json');
+      await writeFile(path, `[${first},\n${long},\n${second}]`);
+      const { events, problems } = await collect(path, { maxItemBytes: 1024 });
+      expect(events).toHaveLength(2);
+      expect(problems.map((p) => [p.source, isPayloadTooLargeError(p.error)])).toEqual([[`${path}#2`, true]]);
+    });
   });
 });

@@ -6,12 +6,12 @@ import {
   type ImportProblem,
   type InboundEvent,
   type JsonValue,
+  readJsonItems,
   ValidationError,
 } from '@omnithread/core';
 import { addressIdentity, channelOfAddress } from '../address.js';
 import { mapMessageStatus } from '../status.js';
 import { matchKeyword } from '../webhook/keywords.js';
-import { jsonItems } from './json-stream.js';
 
 /**
  * `omnithread import --format twilio`: Twilio Message resources, as the REST API's JSON gives them
@@ -119,17 +119,6 @@ export function messageResourceToEvents(resource: unknown): InboundEvent[] {
   return events;
 }
 
-async function* chunksOf(path: string, onRead: (bytes: number) => void): AsyncGenerator<string> {
-  const stream = createReadStream(path);
-  const decoder = new TextDecoder();
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    onRead(chunk.byteLength);
-    yield decoder.decode(chunk, { stream: true });
-  }
-  const rest = decoder.decode();
-  if (rest) yield rest;
-}
-
 export const twilioImporter: Importer = {
   format: 'twilio',
   description:
@@ -141,13 +130,18 @@ export const twilioImporter: Importer = {
   },
   async *read(path: string, options: ImportOptions = {}): AsyncGenerator<InboundEvent | ImportProblem> {
     const total = (await stat(path)).size;
-    let read = 0;
-    const chunks = chunksOf(path, (bytes) => {
-      read += bytes;
-      options.onProgress?.(read, total);
+    const items = readJsonItems(createReadStream(path), {
+      arrays: true,
+      source: (n) => `${path}#${n}`,
+      onBytes: (read) => options.onProgress?.(read, total),
+      maxItemBytes: options.maxItemBytes,
     });
-    for await (const item of jsonItems(chunks)) {
-      const source = `${path}#${item.index}`;
+    for await (const item of items) {
+      const source = item.source;
+      if ('error' in item) {
+        yield { type: 'rejected', source, raw: item.prefix, error: item.error };
+        continue;
+      }
       let resource: unknown;
       try {
         resource = JSON.parse(item.text);

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
-import type { ImportOptions } from '@omnithread/core';
+import { type ImportOptions, type ImportProblem, readJsonItems } from '@omnithread/core';
 
 export interface JsonLine {
   /** `file.jsonl#12` (1-based line number). */
@@ -14,30 +13,29 @@ export interface JsonLine {
 
 /**
  * Streams a JSON-lines file one line at a time (a multi-GB archive is never held in memory), skipping
- * blank lines and reporting progress in bytes.
+ * blank lines and reporting progress in bytes. A line over `options.maxItemBytes` comes out as a
+ * rejected problem (a `PayloadTooLargeError`, with the line's start as `raw`), ready to yield.
  */
-export async function* readJsonLines(path: string, options: ImportOptions = {}): AsyncIterable<JsonLine> {
+export async function* readJsonLines(
+  path: string,
+  options: ImportOptions = {},
+): AsyncIterable<JsonLine | ImportProblem> {
   const total = (await stat(path)).size;
-  const stream = createReadStream(path);
-  const lines = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
-  let lineNo = 0;
-  let bytes = 0;
-  try {
-    for await (const text of lines) {
-      lineNo++;
-      bytes += Buffer.byteLength(text) + 1;
-      options.onProgress?.(Math.min(bytes, total), total);
-      if (text.trim().length === 0) continue;
-      const source = `${path}#${lineNo}`;
-      try {
-        yield { source, text, value: JSON.parse(text) };
-      } catch (error) {
-        yield { source, text, error };
-      }
+  const items = readJsonItems(createReadStream(path), {
+    source: (n) => `${path}#${n}`,
+    onBytes: (read) => options.onProgress?.(read, total),
+    maxItemBytes: options.maxItemBytes,
+  });
+  for await (const item of items) {
+    if ('error' in item) {
+      yield { type: 'rejected', source: item.source, raw: item.prefix, error: item.error };
+      continue;
     }
-  } finally {
-    lines.close();
-    stream.destroy();
+    try {
+      yield { source: item.source, text: item.text, value: JSON.parse(item.text) };
+    } catch (error) {
+      yield { source: item.source, text: item.text, error };
+    }
   }
 }
 

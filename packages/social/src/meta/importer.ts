@@ -20,6 +20,10 @@ export const messengerImporter: Importer = {
   },
   async *read(path, options) {
     for await (const line of readJsonLines(path, options)) {
+      if ('type' in line) {
+        yield line;
+        continue;
+      }
       if (line.error !== undefined) {
         const problem: ImportProblem = {
           type: 'rejected',

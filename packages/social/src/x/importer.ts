@@ -24,6 +24,10 @@ export const xImporter: Importer = {
   async *read(path, options = {}) {
     const brandId = options.to;
     for await (const line of readJsonLines(path, options)) {
+      if ('type' in line) {
+        yield line;
+        continue;
+      }
       if (line.error !== undefined) {
         yield {
           type: 'rejected',

@@ -9,7 +9,13 @@ export {
   type WhatsAppCloudConfig,
 } from './adapter.js';
 export { type FetchLike, graphError } from './graph.js';
-export { importers, whatsappCloudImporter } from './importer.js';
+export {
+  createWhatsAppCloudImporter,
+  importers,
+  MAX_SINGLE_DOCUMENT_BYTES,
+  type WhatsAppCloudImporterOptions,
+  whatsappCloudImporter,
+} from './importer.js';
 export { DEFAULT_GRAPH_VERSION, type FetchMediaOptions, fetchMedia } from './media.js';
 export { mediaKind, recipientFields, templateObject } from './payload.js';
 export { threadKey } from './webhook/messages.js';
