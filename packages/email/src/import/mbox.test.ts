@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { type ImportProblem, type InboundEvent, isPayloadTooLargeError } from '@omnithread/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { emlImporter, importers, mboxImporter } from './importers.js';
 import { fromLineDate, readMbox } from './mbox.js';
 
@@ -71,6 +71,28 @@ describe('readMbox', () => {
     const messages = await collect(readMbox(Readable.from([Buffer.from(mbox)]), { maxMessageBytes: 1000 }));
     expect(messages[0]!.truncated).toBe(true);
     expect(messages[1]!.raw.toString()).toBe('Subject: small\r\n\r\nok');
+  });
+  it('copies a long line once when its newline comes, not once per chunk it spans', async () => {
+    const CHUNKS = 100;
+    const piece = Buffer.alloc(16 * 1024, 0x61);
+    const chunks = [Buffer.from('From a@x Fri Feb 22 17:06:23 2008\nSubject: long\n\n')];
+    for (let i = 0; i < CHUNKS; i++) chunks.push(piece);
+    chunks.push(Buffer.from('\nend\n'));
+    const concat = vi.spyOn(Buffer, 'concat');
+    try {
+      const [message] = await collect(readMbox(Readable.from(chunks)));
+      expect(message!.raw.toString('latin1')).toBe(
+        `Subject: long\n\n${'a'.repeat(CHUNKS * piece.length)}\nend`,
+      );
+      const copied = concat.mock.calls.reduce(
+        (sum, [list]) => sum + (list as Buffer[]).reduce((n, b) => n + b.length, 0),
+        0,
+      );
+      // The line and the message are each joined once; joining at every chunk copies ~50 times more.
+      expect(copied).toBeLessThan(3 * CHUNKS * piece.length);
+    } finally {
+      concat.mockRestore();
+    }
   });
 });
 
