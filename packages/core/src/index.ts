@@ -170,7 +170,13 @@ export type {
 export { memoryStore } from './store/memory.js';
 export { decodeCursor, encodeCursor, pageLimit, searchWords } from './store/pagination.js';
 export { canonicalIso, isoFromEpochMs } from './time.js';
-export { type ReadBodyOptions, readBody, readBodyBytes } from './webhook/body.js';
+export {
+  type ReadBodyOptions,
+  type ReadStreamOptions,
+  readBody,
+  readBodyBytes,
+  readStreamBytes,
+} from './webhook/body.js';
 export { hmacSha256, timingSafeEqualString } from './webhook/crypto.js';
 export {
   type FormParams,

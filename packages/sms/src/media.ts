@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Attachment, PayloadTooLargeError, ValidationError } from '@omnithread/core';
+import { type Attachment, PayloadTooLargeError, readStreamBytes, ValidationError } from '@omnithread/core';
 
 export interface FetchMediaOptions {
   accountSid: string;
@@ -68,29 +68,14 @@ export async function fetchTwilioMedia(
       { limit: maxBytes },
     );
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > maxBytes) {
-        await reader.cancel();
-        throw new PayloadTooLargeError(`Attachment ${attachment.id} exceeds the ${maxBytes}-byte limit`, {
-          limit: maxBytes,
-        });
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readStreamBytes(response.body, {
+    maxBytes,
+    tooLarge: () =>
+      new PayloadTooLargeError(`Attachment ${attachment.id} exceeds the ${maxBytes}-byte limit`, {
+        limit: maxBytes,
+      }),
+  });
+  const size = bytes.byteLength;
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || attachment.contentType;
   return {

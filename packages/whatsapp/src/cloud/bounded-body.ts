@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PayloadTooLargeError } from '@omnithread/core';
+import { PayloadTooLargeError, readStreamBytes } from '@omnithread/core';
 
 export interface BoundedBody {
   bytes: Uint8Array;
@@ -19,28 +19,11 @@ function stop(reader: ReadableStreamDefaultReader<Uint8Array>): void {
  */
 export async function readBoundedBody(response: Response, maxBytes: number): Promise<BoundedBody> {
   const hash = createHash('sha256');
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        stop(reader);
-        throw new PayloadTooLargeError(`Media exceeds the ${maxBytes}-byte limit`, { limit: maxBytes });
-      }
-      hash.update(value);
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const bytes = await readStreamBytes(response.body, {
+    maxBytes,
+    tooLarge: () => new PayloadTooLargeError(`Media exceeds the ${maxBytes}-byte limit`, { limit: maxBytes }),
+    onChunk: (chunk) => hash.update(chunk),
+  });
   return { bytes, sha256: hash.digest('hex') };
 }
 
