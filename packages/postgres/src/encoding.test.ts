@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonParam, textParam } from './encoding.js';
+import { jsonParam, normalized, textParam } from './encoding.js';
 
 const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 300);
 
@@ -65,5 +65,26 @@ describe('textParam', () => {
   it('replaces NUL, which a text column cannot hold, and nothing else', () => {
     expect(textParam('a\u0000b\u0000')).toBe('a\ufffdb\ufffd');
     expect(textParam('plain 😀')).toBe('plain 😀');
+  });
+
+  it('replaces half a surrogate pair as UTF-8 will, so keys equal in the database are equal before it', () => {
+    expect(textParam('t\ud800')).toBe('t\ufffd');
+    expect(textParam('\udc00t 😀 \ud83d')).toBe('\ufffdt 😀 \ufffd');
+    fc.assert(
+      fc.property(anyText, (text) => {
+        expect(textParam(text)).toBe(storable(text));
+        expect(Buffer.from(textParam(text)).toString()).toBe(textParam(text));
+      }),
+      { numRuns, seed: 1124 },
+    );
+  });
+});
+
+describe('normalized', () => {
+  it('gives a record back as jsonb holds it, keys included', () => {
+    expect(normalized({ text: 'a\ud83d', whole: '😀' })).toEqual({ text: 'a\ufffd', whole: '😀' });
+    expect(normalized({ 'k\udc00': ['\udc00'] })).toEqual({ 'k\ufffd': ['\ufffd'] });
+    const plain = { text: 'plain 😀', n: 1 };
+    expect(normalized(plain)).toBe(plain);
   });
 });

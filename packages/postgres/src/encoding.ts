@@ -17,10 +17,26 @@ export function jsonParam(value: unknown): string {
   return text.includes('\\u') ? text.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : text;
 }
 
-/** Text for a text column: PostgreSQL text cannot hold U+0000 either. */
-export function textParam(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
+// Node 20 has these (ES2024); the lib this package compiles against (ES2022) does not declare them.
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
 }
+/** Whether a string has no half of a surrogate pair (which UTF-8, so PostgreSQL text, has no form for). */
+const wellFormed = (value: string) => (value as unknown as WellFormed).isWellFormed();
+
+/**
+ * Text for a text column, as PostgreSQL keeps it: text cannot hold U+0000, nor half a surrogate pair
+ * (the driver's UTF-8 encoding turns it into U+FFFD on the way); each becomes U+FFFD here, so two
+ * keys that differ only there are one key before they reach the database, as they are in it.
+ */
+export function textParam(value: string): string {
+  const whole = wellFormed(value) ? value : (value as unknown as WellFormed).toWellFormed();
+  return whole.includes('\u0000') ? whole.replaceAll('\u0000', '\ufffd') : whole;
+}
+
+/** Whether PostgreSQL would keep a string differently (U+0000, half a surrogate pair). */
+const changesInText = (value: string) => value.includes('\u0000') || !wellFormed(value);
 
 // PostgreSQL refuses lexemes of 2 KiB or more, and a tsvector over 1 MiB.
 const MAX_LEXEME_BYTES = 2046;
@@ -61,9 +77,9 @@ export function searchQuery(query: string): string | undefined {
   return words.map((w) => `'${w}'`).join(' & ');
 }
 
-/** Whether JSON would write `value` differently from what it is (U+0000, undefined, NaN, -0, toJSON…). */
+/** Whether jsonb would keep `value` differently from what it is (U+0000, half a surrogate pair, undefined, NaN, -0, toJSON…). */
 function changesInJson(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value === 'string') return changesInText(value);
   if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
   if (typeof value !== 'object' || value === null) return typeof value !== 'boolean';
   if (Array.isArray(value)) {
@@ -73,7 +89,7 @@ function changesInJson(value: unknown): boolean {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return true;
   for (const key in value) {
-    if (key.includes('\u0000')) return true;
+    if (changesInText(key)) return true;
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || changesInJson(v)) return true;
   }
@@ -81,8 +97,8 @@ function changesInJson(value: unknown): boolean {
 }
 
 /**
- * A model record as the database gives it back: JSON's view of it, with U+0000 replaced as
- * `jsonParam` and `textParam` replace it. A transaction keeps what it wrote this way, so reading it
+ * A model record as the database gives it back: JSON's view of it, with U+0000 and half surrogate
+ * pairs replaced as `jsonParam` and `textParam` replace them. A transaction keeps what it wrote this way, so reading it
  * back before COMMIT answers exactly what reading the row would. Plain JSON data (what the hub
  * writes) is returned as it is, uncopied: the hub never changes an object once it handed it over.
  */
