@@ -93,7 +93,12 @@ export function createReader(runner: QueryRunner): StoreReader {
         `SELECT key, contact_id FROM identity_keys WHERE key = ANY(${textArray('$1')})`,
         [jsonParam(keys.map(textParam))],
       );
-      for (const row of rows) found.set(row.key, row.contact_id);
+      const owners = new Map(rows.map((row) => [row.key, row.contact_id]));
+      // Answered under the caller's keys, which may hold what text cannot (U+0000, half a pair).
+      for (const key of keys) {
+        const owner = owners.get(textParam(key));
+        if (owner !== undefined) found.set(key, owner);
+      }
       return found;
     },
     listContacts(options: PageOptions = {}) {

@@ -97,12 +97,12 @@ export function createTransaction(runner: QueryRunner): {
       return state.contacts.get(key) ?? undefined;
     },
     async findContactIdsByIdentityKeys(keys) {
-      const all = unique(keys);
-      const missing = all.filter((k) => !state.owners.has(k));
+      const missing = unique(keys).filter((k) => !state.owners.has(k));
       if (missing.length > 0) await load.owners(missing);
       const found = new Map<string, string>();
-      for (const key of all) {
-        const owner = state.owners.get(key);
+      // Under the caller's keys: the hub asks for the key it made, U+0000 and all.
+      for (const key of keys) {
+        const owner = state.owners.get(textParam(key));
         if (owner) found.set(key, owner);
       }
       return found;

@@ -55,5 +55,22 @@ export function textCases(c: (name: string, body: (store: Store) => Promise<void
         );
       },
     ),
+    c('finds a sender again by an identity holding U+0000 or half a surrogate pair', async (store) => {
+      const hub = createHub({ store, clock: () => new Date(T(100)) });
+      for (const value of ['n\u0000', 'h\ud800']) {
+        for (const n of [1, 2])
+          await hub.ingest(
+            inboundMessage({
+              channel: 'sms',
+              from: { kind: 'custom', value },
+              sentAt: T(n),
+              external: { id: `${value}-${n}` },
+            }),
+          );
+        assert.ok(await hub.contacts.findByIdentity({ kind: 'custom', value }), 'found by its identity');
+      }
+      assert.equal((await store.listContacts()).items.length, 2, 'one contact for each sender');
+      assert.equal((await store.listConversations()).items.length, 2, 'one conversation for each sender');
+    }),
   ];
 }
