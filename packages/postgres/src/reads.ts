@@ -59,7 +59,8 @@ async function keysetPage<R, T>(
   const params = [...base.params];
   if (options.cursor) {
     const after = decodeCursor(options.cursor);
-    params.push(after.sortKey, after.id);
+    // A cursor is the caller's text: it may hold U+0000, which text parameters cannot.
+    params.push(textParam(after.sortKey), textParam(after.id));
     const op = keyset.descending ? '<' : '>';
     where.push(
       `(${keyset.sort}, ${keyset.id}) ${op} ($${params.length - 1}::text COLLATE "C", $${params.length}::text COLLATE "C")`,
@@ -151,7 +152,7 @@ export function createReader(runner: QueryRunner): StoreReader {
       const where = ['merged_into IS NULL'];
       const params: unknown[] = [];
       if (options.status) {
-        params.push(options.status);
+        params.push(textParam(options.status));
         where.push(`status = $${params.length}`);
       }
       if (options.contactId) {

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { createHub } from '../hub/hub.js';
-import type { Store } from '../store/contract.js';
+import type { ConversationStatus } from '../model/conversation.js';
+import type { Page, Store } from '../store/contract.js';
+import { encodeCursor } from '../store/pagination.js';
 import type { ConformanceCase } from './cases.js';
 import { inboundMessage } from './fixtures.js';
 
@@ -72,5 +74,48 @@ export function textCases(c: (name: string, body: (store: Store) => Promise<void
       assert.equal((await store.listContacts()).items.length, 2, 'one contact for each sender');
       assert.equal((await store.listConversations()).items.length, 2, 'one conversation for each sender');
     }),
+    c(
+      'pages from a cursor holding U+0000 or half a surrogate pair, and lists by an unknown status',
+      async (store) => {
+        const hub = createHub({ store, clock: () => new Date(T(100)) });
+        for (const n of [1, 2, 3])
+          await hub.ingest(
+            inboundMessage({
+              channel: 'sms',
+              from: { kind: 'custom', value: `sender ${n}` },
+              sentAt: T(n),
+              text: 'hello',
+              external: { id: `cursor-${n}` },
+            }),
+          );
+        await store.insertRejected({
+          id: 'rej_1',
+          channel: 'sms',
+          receivedAt: T(1),
+          error: { code: 'VALIDATION', message: 'bad' },
+          raw: 'x',
+        });
+        // Before and after every stored timestamp, whatever a store makes of the character at the end.
+        for (const tail of ['\u0000', '\ud800']) {
+          const [before, after] = [
+            encodeCursor(`2025${tail}`, `x${tail}`),
+            encodeCursor(`2027${tail}`, `x${tail}`),
+          ];
+          const ids = (page: Page<{ id: string }>) => page.items.map((item) => item.id);
+          assert.deepEqual(
+            ids(await store.listContacts({ cursor: before, limit: 2 })),
+            ids(await store.listContacts({ limit: 2 })),
+          );
+          assert.deepEqual(ids(await store.listContacts({ cursor: after })), []);
+          assert.equal(ids(await store.listConversations({ cursor: after })).length, 3);
+          assert.deepEqual(ids(await store.listConversations({ cursor: before })), []);
+          assert.equal(ids(await store.searchMessages('hello', { cursor: after })).length, 3);
+          assert.deepEqual(ids(await store.listRejected({ cursor: before })), ['rej_1']);
+        }
+        // A status from an app's query string, not one of the model's.
+        const unknown = 'open\u0000' as ConversationStatus;
+        assert.deepEqual((await store.listConversations({ status: unknown })).items, []);
+      },
+    ),
   ];
 }
