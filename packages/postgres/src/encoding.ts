@@ -67,14 +67,28 @@ export function messageLexemes(message: Pick<Message, 'subject' | 'text' | 'tran
   return kept;
 }
 
+// PostgreSQL's tsquery parser and matcher recurse once per word: a query of 40,000 words overflows
+// a server's stack, and PGlite's much smaller one far sooner, leaving the instance answering wrong
+// or not at all. A tsquery holds at most this many words; the rest are matched without recursion.
+const MAX_QUERY_LEXEMES = 32;
+
+export interface SearchTerms {
+  /** A tsquery that needs up to `MAX_QUERY_LEXEMES` of the words (the longest): what the index finds. */
+  tsquery: string;
+  /** Every word, when the tsquery holds only some: the lexemes a message must all have. */
+  all?: string[];
+}
+
 /**
- * A tsquery that needs every word of `query`, or undefined when nothing can match (no words, or a
- * word too long to be a lexeme). Words hold only letters and digits, so quoting is safe.
+ * What a message must hold to match `query`: every word of it. Undefined when nothing can match (no
+ * words, or a word too long to be a lexeme). Words hold only letters and digits, so quoting is safe.
  */
-export function searchQuery(query: string): string | undefined {
+export function searchTerms(query: string): SearchTerms | undefined {
   const words = [...new Set(searchWords(query))];
   if (words.length === 0 || !words.every(fitsLexeme)) return undefined;
-  return words.map((w) => `'${w}'`).join(' & ');
+  if (words.length <= MAX_QUERY_LEXEMES) return { tsquery: words.map((w) => `'${w}'`).join(' & ') };
+  const longest = [...words].sort((a, b) => b.length - a.length).slice(0, MAX_QUERY_LEXEMES);
+  return { tsquery: longest.map((w) => `'${w}'`).join(' & '), all: words };
 }
 
 /** Whether jsonb would keep `value` differently from what it is (U+0000, half a surrogate pair, undefined, NaN, -0, toJSON…). */

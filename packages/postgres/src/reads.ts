@@ -14,7 +14,7 @@ import {
   type RejectedPayload,
   type StoreReader,
 } from '@omnithread/core';
-import { jsonParam, searchQuery, textParam } from './encoding.js';
+import { jsonParam, searchTerms, textParam } from './encoding.js';
 import type { QueryRunner } from './runner.js';
 
 /** Columns that rebuild a message: the model without `raw`, and `raw` apart (SQL NULL = no raw). */
@@ -215,19 +215,21 @@ export function createReader(runner: QueryRunner): StoreReader {
       );
     },
     async searchMessages(query, options: PageOptions = {}) {
-      const tsquery = searchQuery(query);
-      if (tsquery === undefined) {
+      const terms = searchTerms(query);
+      if (terms === undefined) {
         pageLimit(options.limit);
         return { items: [] };
       }
+      const where = ['search @@ $1::text::tsquery'];
+      const params = [terms.tsquery];
+      if (terms.all) {
+        // Too many words for one tsquery: the index narrows by some, the array of lexemes checks all.
+        params.push(jsonParam(terms.all));
+        where.push(`tsvector_to_array(search) @> ${textArray('$2')}`);
+      }
       return keysetPage<MessageRow, Message>(
         runner,
-        {
-          select: MESSAGE_COLUMNS,
-          from: 'messages',
-          where: ['search @@ $1::text::tsquery'],
-          params: [tsquery],
-        },
+        { select: MESSAGE_COLUMNS, from: 'messages', where, params },
         { sort: 'sent_at', id: 'id', descending: true },
         options,
         messageFromRow,

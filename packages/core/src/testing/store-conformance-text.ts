@@ -117,5 +117,33 @@ export function textCases(c: (name: string, body: (store: Store) => Promise<void
         assert.deepEqual((await store.listConversations({ status: unknown })).items, []);
       },
     ),
+    c('searches with a query of thousands of words: a message must hold every one', async (store) => {
+      const hub = createHub({ store, clock: () => new Date(T(100)) });
+      const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `w${from + i}`).join(' ');
+      for (const [id, text] of [
+        ['all', words(8_000)],
+        ['some', words(100)],
+      ] as const)
+        await hub.ingest(
+          inboundMessage({
+            channel: 'sms',
+            from: { kind: 'custom', value: id },
+            sentAt: T(1),
+            text,
+            external: { id },
+          }),
+        );
+      const found = async (query: string) =>
+        (await store.searchMessages(query)).items.map((m) => m.external.id).sort();
+      assert.deepEqual(await found(words(8_000)), ['all']);
+      assert.deepEqual(await found(words(100)), ['all', 'some']);
+      assert.deepEqual(await found(`${words(100)} w8000`), []);
+      // Past what a database may parse as one query: 60,000 words, or 1.2 MB of long ones.
+      assert.deepEqual(await found(words(60_000)), []);
+      assert.deepEqual(
+        await found(Array.from({ length: 600 }, (_, i) => `${'q'.repeat(2_000)}${i}`).join(' ')),
+        [],
+      );
+    }),
   ];
 }
