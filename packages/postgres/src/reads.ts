@@ -15,6 +15,7 @@ import {
   type StoreReader,
 } from '@omnithread/core';
 import { jsonParam, searchTerms, textParam } from './encoding.js';
+import { keyParam, NEEDS_DIGEST_SQL } from './keys.js';
 import type { QueryRunner } from './runner.js';
 
 /** Columns that rebuild a message: the model without `raw`, and `raw` apart (SQL NULL = no raw). */
@@ -123,7 +124,7 @@ export function createReader(runner: QueryRunner): StoreReader {
       if (keys.length === 0) return [];
       const rows = await runner.query<{ conversation_id: string }>(
         `SELECT DISTINCT conversation_id FROM thread_keys WHERE key = ANY(${textArray('$1')})`,
-        [jsonParam(keys.map(textParam))],
+        [jsonParam(keys.map(keyParam))],
       );
       return rows.map((r) => r.conversation_id);
     },
@@ -179,7 +180,7 @@ export function createReader(runner: QueryRunner): StoreReader {
     async findMessageByExternalId(channel, externalId) {
       const rows = await runner.query<MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = $1 AND external_id = $2`,
-        [textParam(channel), textParam(externalId)],
+        [keyParam(channel), keyParam(externalId)],
       );
       return rows[0] && messageFromRow(rows[0]);
     },
@@ -203,7 +204,8 @@ export function createReader(runner: QueryRunner): StoreReader {
       return keysetPage<MessageChannel, MessageChannel>(
         runner,
         {
-          select: 'id, channel, sent_at AS "sentAt"',
+          // A long channel is kept in the column as its digest (keys.ts): then the message has it.
+          select: `id, CASE WHEN ${NEEDS_DIGEST_SQL('channel')} THEN data ->> 'channel' ELSE channel END AS channel, sent_at AS "sentAt"`,
           from: 'messages',
           where: ['conversation_id = $1'],
           params: [textParam(conversationId)],
@@ -237,21 +239,13 @@ export function createReader(runner: QueryRunner): StoreReader {
       );
     },
     async listPendingEvents(channel, externalId) {
-      const rows = await runner.query<{
-        channel: string;
-        external_id: string;
-        received_at: string;
-        event: PendingEvent['event'];
-      }>(
-        'SELECT channel, external_id, received_at, event FROM pending_events WHERE channel = $1 AND external_id = $2 ORDER BY seq',
-        [textParam(channel), textParam(externalId)],
+      const rows = await runner.query<{ received_at: string; event: PendingEvent['event'] }>(
+        'SELECT received_at, event FROM pending_events WHERE channel = $1 AND external_id = $2 ORDER BY seq',
+        [keyParam(channel), keyParam(externalId)],
       );
-      return rows.map((r) => ({
-        channel: r.channel,
-        externalId: r.external_id,
-        receivedAt: r.received_at,
-        event: r.event,
-      }));
+      // The columns may hold digests of long keys (keys.ts): the keys asked for, as text keeps them.
+      const [c, e] = [textParam(channel), textParam(externalId)];
+      return rows.map((r) => ({ channel: c, externalId: e, receivedAt: r.received_at, event: r.event }));
     },
     listRejected(options: PageOptions = {}) {
       return keysetPage<RejectedRow, RejectedPayload>(

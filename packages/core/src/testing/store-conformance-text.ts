@@ -15,6 +15,19 @@ const T = (minutes: number) => new Date(Date.UTC(2026, 0, 1) + minutes * 60_000)
 /** A key, and the same key with what a database may replace: U+0000, U+FFFD, half a surrogate pair. */
 const twins = (base: string) => [base, `${base}\u0000`, `${base}\ufffd`, `${base}\ud800`, `${base}\udc00`];
 
+/** `length` characters spread over the BMP by a seeded generator: nothing a database compresses. */
+function noise(seed: number, length: number): string {
+  let x = seed * 0x9e3779b1;
+  const units: number[] = [];
+  for (let i = 0; i < length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    units.push(0x21 + ((x >>> 0) % 0xd000));
+  }
+  return String.fromCharCode(...units);
+}
+
 export function textCases(c: (name: string, body: (store: Store) => Promise<void>) => ConformanceCase) {
   return [
     c(
@@ -144,6 +157,73 @@ export function textCases(c: (name: string, body: (store: Store) => Promise<void
         await found(Array.from({ length: 600 }, (_, i) => `${'q'.repeat(2_000)}${i}`).join(' ')),
         [],
       );
+    }),
+    c('keeps external ids, thread keys and channels of thousands of characters', async (store) => {
+      const hub = createHub({ store, clock: () => new Date(T(100)) });
+      const [channel, id, threadKey] = [noise(1, 3_000), noise(2, 3_000), noise(3, 3_000)];
+      const from = { kind: 'custom', value: 'long keys' };
+      const status = await hub.ingest({
+        type: 'status',
+        status: { channel, externalId: id, status: 'delivered', at: T(2) },
+      });
+      assert.equal(status.type, 'status');
+      const event = inboundMessage({
+        channel,
+        from,
+        sentAt: T(1),
+        external: { id },
+        thread: { keys: [threadKey] },
+      });
+      const first = await hub.ingest(event);
+      assert.ok(first.type === 'message' && !first.duplicate);
+      assert.equal(first.message.status, 'delivered', 'the status that came first is applied');
+      const again = await hub.ingest(event);
+      assert.equal(again.type === 'message' && again.duplicate, true, 'the same event again is a duplicate');
+      const other = await hub.ingest(
+        inboundMessage({
+          channel,
+          from,
+          sentAt: T(3),
+          external: { id: `${id}x` },
+          thread: { keys: [], refs: [threadKey] },
+        }),
+      );
+      assert.ok(
+        other.type === 'message' && !other.duplicate,
+        'an id longer by one character is another message',
+      );
+      assert.equal(other.conversation.id, first.conversation.id, 'a reply to the long thread key joins it');
+      assert.equal((await store.findMessageByExternalId(channel, id))?.id, first.message.id);
+      // A batch loads what it needs up front (prefetch): the status kept for one of its messages too.
+      await hub.ingest({
+        type: 'status',
+        status: { channel, externalId: `${id}y`, status: 'read', at: T(5) },
+      });
+      const batch = await hub.ingestMany(
+        [`${id}y`, `${id}z`].map((externalId) =>
+          inboundMessage({
+            channel,
+            from,
+            sentAt: T(4),
+            external: { id: externalId },
+            thread: { keys: [], refs: [threadKey] },
+          }),
+        ),
+      );
+      assert.deepEqual(
+        batch.map((r) => r.status),
+        ['fulfilled', 'fulfilled'],
+      );
+      const late = await store.findMessageByExternalId(channel, `${id}y`);
+      assert.equal(late?.status, 'read');
+      assert.equal(late?.conversationId, first.conversation.id);
+      if (store.listMessageChannels) {
+        const page = await store.listMessageChannels(first.conversation.id);
+        assert.deepEqual(
+          page.items.map((m) => m.channel),
+          [channel, channel, channel, channel],
+        );
+      }
     }),
   ];
 }
