@@ -1,3 +1,4 @@
+import { isValidationError, type ValidationError } from '@omnithread/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonParam, normalized, textParam } from './encoding.js';
@@ -82,9 +83,47 @@ describe('textParam', () => {
 
 describe('normalized', () => {
   it('gives a record back as jsonb holds it, keys included', () => {
-    expect(normalized({ text: 'a\ud83d', whole: '😀' })).toEqual({ text: 'a\ufffd', whole: '😀' });
-    expect(normalized({ 'k\udc00': ['\udc00'] })).toEqual({ 'k\ufffd': ['\ufffd'] });
+    expect(normalized({ text: 'a\ud83d', whole: '😀' }, 'record')).toEqual({ text: 'a\ufffd', whole: '😀' });
+    expect(normalized({ 'k\udc00': ['\udc00'] }, 'record')).toEqual({ 'k\ufffd': ['\ufffd'] });
     const plain = { text: 'plain 😀', n: 1 };
-    expect(normalized(plain)).toBe(plain);
+    expect(normalized(plain, 'record')).toBe(plain);
+  });
+});
+
+describe('values JSON cannot hold', () => {
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error as ValidationError;
+    }
+    throw new Error('not refused');
+  };
+
+  it('are a ValidationError naming the field, not a TypeError or RangeError', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    for (const [fn, path] of [
+      [() => normalized({ id: 'm1', raw: { id: 10n } }, 'message'), 'message.raw'],
+      [() => normalized({ id: 'c1', attributes: { deep } }, 'contact'), 'contact.attributes'],
+      [() => jsonParam({ n: 1n }, 'rejected.raw'), 'rejected.raw.n'],
+      [
+        () =>
+          jsonParam(
+            {
+              toJSON: () => {
+                throw new Error('no');
+              },
+            },
+            'rejected.raw',
+          ),
+        'rejected.raw',
+      ],
+    ] as const) {
+      const error = refusal(fn);
+      expect(isValidationError(error), String(error)).toBe(true);
+      expect(error.path).toBe(path);
+      expect(error.message).toMatch(/cannot be stored as JSON/);
+    }
   });
 });

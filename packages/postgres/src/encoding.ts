@@ -1,5 +1,5 @@
 import type { Message } from '@omnithread/core';
-import { searchWords } from '@omnithread/core';
+import { searchWords, ValidationError } from '@omnithread/core';
 
 // What JSON.stringify writes as an escape that jsonb refuses: U+0000, and a surrogate without its
 // pair (well-formed JSON.stringify escapes only lone ones, in lower-case hex), unless the backslash
@@ -12,9 +12,39 @@ const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
  * U+FFFD (the replacement character) rather than failing the whole ingest, which would leave the
  * message neither stored nor kept as rejected while the provider retried it for days.
  */
-export function jsonParam(value: unknown): string {
-  const text = JSON.stringify(value === undefined ? null : value);
+export function jsonParam(value: unknown, path = 'value'): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value === undefined ? null : value);
+  } catch (cause) {
+    throw unstorable(value, path, cause);
+  }
   return text.includes('\\u') ? text.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : text;
+}
+
+/**
+ * The typed refusal of a value JSON cannot write: a BigInt, a cycle, a nesting deeper than
+ * JSON.stringify's stack, a toJSON that throws (apps hand such values over as raw payloads or
+ * attributes; memoryStore keeps them as they are). Names the field that fails, one level down.
+ */
+function unstorable(value: unknown, path: string, cause: unknown): ValidationError {
+  let where = path;
+  try {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, field] of Object.entries(value)) {
+        try {
+          JSON.stringify(field);
+        } catch {
+          where = `${path}.${key}`;
+          break;
+        }
+      }
+    }
+  } catch {
+    // A getter or proxy that throws: the whole value is what cannot be stored.
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ValidationError(`${where} cannot be stored as JSON: ${reason}`, { path: where, cause });
 }
 
 // Node 20 has these (ES2024); the lib this package compiles against (ES2022) does not declare them.
@@ -112,10 +142,17 @@ function changesInJson(value: unknown): boolean {
 
 /**
  * A model record as the database gives it back: JSON's view of it, with U+0000 and half surrogate
- * pairs replaced as `jsonParam` and `textParam` replace them. A transaction keeps what it wrote this way, so reading it
- * back before COMMIT answers exactly what reading the row would. Plain JSON data (what the hub
- * writes) is returned as it is, uncopied: the hub never changes an object once it handed it over.
+ * pairs replaced as `jsonParam` and `textParam` replace them. A transaction keeps what it wrote this
+ * way, so reading it back before COMMIT answers exactly what reading the row would. Plain JSON data
+ * (what the hub writes) is returned as it is, uncopied: the hub never changes an object once it
+ * handed it over. A value JSON cannot hold is a `ValidationError` naming its field under `path`.
  */
-export function normalized<T>(value: T): T {
-  return changesInJson(value) ? (JSON.parse(jsonParam(value)) as T) : value;
+export function normalized<T>(value: T, path: string): T {
+  let changes: boolean;
+  try {
+    changes = changesInJson(value);
+  } catch (cause) {
+    throw unstorable(value, path, cause);
+  }
+  return changes ? (JSON.parse(jsonParam(value, path)) as T) : value;
 }

@@ -149,7 +149,7 @@ export function writeParams(state: TransactionState): string[] {
       if (!now.has(contactId)) left.push({ contact_id: contactId, conversation_id: id });
   }
   return [contacts, owners, conversations, threads, messages, gone, added, rejected, joined, left].map(
-    jsonParam,
+    (rows) => jsonParam(rows),
   );
 }
 
