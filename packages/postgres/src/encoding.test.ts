@@ -1,6 +1,7 @@
+import { isValidationError, type ValidationError } from '@omnithread/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonParam, textParam } from './encoding.js';
+import { jsonParam, normalized, textParam } from './encoding.js';
 
 const numRuns = Number(process.env.OMNITHREAD_PROPERTY_RUNS ?? 300);
 
@@ -65,5 +66,64 @@ describe('textParam', () => {
   it('replaces NUL, which a text column cannot hold, and nothing else', () => {
     expect(textParam('a\u0000b\u0000')).toBe('a\ufffdb\ufffd');
     expect(textParam('plain 😀')).toBe('plain 😀');
+  });
+
+  it('replaces half a surrogate pair as UTF-8 will, so keys equal in the database are equal before it', () => {
+    expect(textParam('t\ud800')).toBe('t\ufffd');
+    expect(textParam('\udc00t 😀 \ud83d')).toBe('\ufffdt 😀 \ufffd');
+    fc.assert(
+      fc.property(anyText, (text) => {
+        expect(textParam(text)).toBe(storable(text));
+        expect(Buffer.from(textParam(text)).toString()).toBe(textParam(text));
+      }),
+      { numRuns, seed: 1124 },
+    );
+  });
+});
+
+describe('normalized', () => {
+  it('gives a record back as jsonb holds it, keys included', () => {
+    expect(normalized({ text: 'a\ud83d', whole: '😀' }, 'record')).toEqual({ text: 'a\ufffd', whole: '😀' });
+    expect(normalized({ 'k\udc00': ['\udc00'] }, 'record')).toEqual({ 'k\ufffd': ['\ufffd'] });
+    const plain = { text: 'plain 😀', n: 1 };
+    expect(normalized(plain, 'record')).toBe(plain);
+  });
+});
+
+describe('values JSON cannot hold', () => {
+  const refusal = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (error) {
+      return error as ValidationError;
+    }
+    throw new Error('not refused');
+  };
+
+  it('are a ValidationError naming the field, not a TypeError or RangeError', () => {
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    for (const [fn, path] of [
+      [() => normalized({ id: 'm1', raw: { id: 10n } }, 'message'), 'message.raw'],
+      [() => normalized({ id: 'c1', attributes: { deep } }, 'contact'), 'contact.attributes'],
+      [() => jsonParam({ n: 1n }, 'rejected.raw'), 'rejected.raw.n'],
+      [
+        () =>
+          jsonParam(
+            {
+              toJSON: () => {
+                throw new Error('no');
+              },
+            },
+            'rejected.raw',
+          ),
+        'rejected.raw',
+      ],
+    ] as const) {
+      const error = refusal(fn);
+      expect(isValidationError(error), String(error)).toBe(true);
+      expect(error.path).toBe(path);
+      expect(error.message).toMatch(/cannot be stored as JSON/);
+    }
   });
 });

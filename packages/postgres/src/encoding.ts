@@ -1,5 +1,5 @@
 import type { Message } from '@omnithread/core';
-import { searchWords } from '@omnithread/core';
+import { searchWords, ValidationError } from '@omnithread/core';
 
 // What JSON.stringify writes as an escape that jsonb refuses: U+0000, and a surrogate without its
 // pair (well-formed JSON.stringify escapes only lone ones, in lower-case hex), unless the backslash
@@ -12,15 +12,61 @@ const UNSTORABLE_ESCAPE = /(?<!\\)((?:\\\\)*)\\u(?:0000|d[89a-f][0-9a-f]{2})/g;
  * U+FFFD (the replacement character) rather than failing the whole ingest, which would leave the
  * message neither stored nor kept as rejected while the provider retried it for days.
  */
-export function jsonParam(value: unknown): string {
-  const text = JSON.stringify(value === undefined ? null : value);
+export function jsonParam(value: unknown, path = 'value'): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value === undefined ? null : value);
+  } catch (cause) {
+    throw unstorable(value, path, cause);
+  }
   return text.includes('\\u') ? text.replace(UNSTORABLE_ESCAPE, '$1\\ufffd') : text;
 }
 
-/** Text for a text column: PostgreSQL text cannot hold U+0000 either. */
-export function textParam(value: string): string {
-  return value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value;
+/**
+ * The typed refusal of a value JSON cannot write: a BigInt, a cycle, a nesting deeper than
+ * JSON.stringify's stack, a toJSON that throws (apps hand such values over as raw payloads or
+ * attributes; memoryStore keeps them as they are). Names the field that fails, one level down.
+ */
+function unstorable(value: unknown, path: string, cause: unknown): ValidationError {
+  let where = path;
+  try {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [key, field] of Object.entries(value)) {
+        try {
+          JSON.stringify(field);
+        } catch {
+          where = `${path}.${key}`;
+          break;
+        }
+      }
+    }
+  } catch {
+    // A getter or proxy that throws: the whole value is what cannot be stored.
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  return new ValidationError(`${where} cannot be stored as JSON: ${reason}`, { path: where, cause });
 }
+
+// Node 20 has these (ES2024); the lib this package compiles against (ES2022) does not declare them.
+interface WellFormed {
+  isWellFormed(): boolean;
+  toWellFormed(): string;
+}
+/** Whether a string has no half of a surrogate pair (which UTF-8, so PostgreSQL text, has no form for). */
+const wellFormed = (value: string) => (value as unknown as WellFormed).isWellFormed();
+
+/**
+ * Text for a text column, as PostgreSQL keeps it: text cannot hold U+0000, nor half a surrogate pair
+ * (the driver's UTF-8 encoding turns it into U+FFFD on the way); each becomes U+FFFD here, so two
+ * keys that differ only there are one key before they reach the database, as they are in it.
+ */
+export function textParam(value: string): string {
+  const whole = wellFormed(value) ? value : (value as unknown as WellFormed).toWellFormed();
+  return whole.includes('\u0000') ? whole.replaceAll('\u0000', '\ufffd') : whole;
+}
+
+/** Whether PostgreSQL would keep a string differently (U+0000, half a surrogate pair). */
+const changesInText = (value: string) => value.includes('\u0000') || !wellFormed(value);
 
 // PostgreSQL refuses lexemes of 2 KiB or more, and a tsvector over 1 MiB.
 const MAX_LEXEME_BYTES = 2046;
@@ -51,19 +97,33 @@ export function messageLexemes(message: Pick<Message, 'subject' | 'text' | 'tran
   return kept;
 }
 
-/**
- * A tsquery that needs every word of `query`, or undefined when nothing can match (no words, or a
- * word too long to be a lexeme). Words hold only letters and digits, so quoting is safe.
- */
-export function searchQuery(query: string): string | undefined {
-  const words = [...new Set(searchWords(query))];
-  if (words.length === 0 || !words.every(fitsLexeme)) return undefined;
-  return words.map((w) => `'${w}'`).join(' & ');
+// PostgreSQL's tsquery parser and matcher recurse once per word: a query of 40,000 words overflows
+// a server's stack, and PGlite's much smaller one far sooner, leaving the instance answering wrong
+// or not at all. A tsquery holds at most this many words; the rest are matched without recursion.
+const MAX_QUERY_LEXEMES = 32;
+
+export interface SearchTerms {
+  /** A tsquery that needs up to `MAX_QUERY_LEXEMES` of the words (the longest): what the index finds. */
+  tsquery: string;
+  /** Every word, when the tsquery holds only some: the lexemes a message must all have. */
+  all?: string[];
 }
 
-/** Whether JSON would write `value` differently from what it is (U+0000, undefined, NaN, -0, toJSON…). */
+/**
+ * What a message must hold to match `query`: every word of it. Undefined when nothing can match (no
+ * words, or a word too long to be a lexeme). Words hold only letters and digits, so quoting is safe.
+ */
+export function searchTerms(query: string): SearchTerms | undefined {
+  const words = [...new Set(searchWords(query))];
+  if (words.length === 0 || !words.every(fitsLexeme)) return undefined;
+  if (words.length <= MAX_QUERY_LEXEMES) return { tsquery: words.map((w) => `'${w}'`).join(' & ') };
+  const longest = [...words].sort((a, b) => b.length - a.length).slice(0, MAX_QUERY_LEXEMES);
+  return { tsquery: longest.map((w) => `'${w}'`).join(' & '), all: words };
+}
+
+/** Whether jsonb would keep `value` differently from what it is (U+0000, half a surrogate pair, undefined, NaN, -0, toJSON…). */
 function changesInJson(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+  if (typeof value === 'string') return changesInText(value);
   if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
   if (typeof value !== 'object' || value === null) return typeof value !== 'boolean';
   if (Array.isArray(value)) {
@@ -73,7 +133,7 @@ function changesInJson(value: unknown): boolean {
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return true;
   for (const key in value) {
-    if (key.includes('\u0000')) return true;
+    if (changesInText(key)) return true;
     const v = (value as Record<string, unknown>)[key];
     if (v === undefined || changesInJson(v)) return true;
   }
@@ -81,11 +141,18 @@ function changesInJson(value: unknown): boolean {
 }
 
 /**
- * A model record as the database gives it back: JSON's view of it, with U+0000 replaced as
- * `jsonParam` and `textParam` replace it. A transaction keeps what it wrote this way, so reading it
- * back before COMMIT answers exactly what reading the row would. Plain JSON data (what the hub
- * writes) is returned as it is, uncopied: the hub never changes an object once it handed it over.
+ * A model record as the database gives it back: JSON's view of it, with U+0000 and half surrogate
+ * pairs replaced as `jsonParam` and `textParam` replace them. A transaction keeps what it wrote this
+ * way, so reading it back before COMMIT answers exactly what reading the row would. Plain JSON data
+ * (what the hub writes) is returned as it is, uncopied: the hub never changes an object once it
+ * handed it over. A value JSON cannot hold is a `ValidationError` naming its field under `path`.
  */
-export function normalized<T>(value: T): T {
-  return changesInJson(value) ? (JSON.parse(jsonParam(value)) as T) : value;
+export function normalized<T>(value: T, path: string): T {
+  let changes: boolean;
+  try {
+    changes = changesInJson(value);
+  } catch (cause) {
+    throw unstorable(value, path, cause);
+  }
+  return changes ? (JSON.parse(jsonParam(value, path)) as T) : value;
 }

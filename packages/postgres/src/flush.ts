@@ -1,5 +1,6 @@
 import type { Message } from '@omnithread/core';
 import { jsonParam, messageLexemes } from './encoding.js';
+import { storedKey } from './keys.js';
 import { textArray } from './reads.js';
 import { execute, type QueryRunner } from './runner.js';
 import type { TransactionState } from './tx-state.js';
@@ -80,8 +81,8 @@ function messageRow(message: Message, kind: string) {
     id: message.id,
     conversation_id: message.conversationId,
     contact_id: message.contactId,
-    channel: message.channel,
-    external_id: message.external.id,
+    channel: storedKey(message.channel),
+    external_id: storedKey(message.external.id),
     sent_at: message.sentAt,
     data,
     raw: box(raw),
@@ -108,18 +109,22 @@ export function writeParams(state: TransactionState): string[] {
       upsert: upsert(kind),
     };
   });
-  const threads = [...state.dirtyThreads].map((key) => ({ key, conversation_id: state.threads.get(key) }));
+  const threads = [...state.dirtyThreads].map((key) => ({
+    key: storedKey(key),
+    conversation_id: state.threads.get(key),
+  }));
   const messages = [...state.dirtyMessages].map(([id, kind]) => messageRow(state.messages.get(id)!, kind));
   const gone: { channel: string; external_id: string }[] = [];
   const added: { channel: string; external_id: string; received_at: string; event: unknown }[] = [];
   for (const key of state.dirtyPending) {
     const pending = state.pending.get(key);
     if (!pending) continue;
-    if (pending.cleared) gone.push({ channel: pending.channel, external_id: pending.externalId });
+    const [channel, external_id] = [storedKey(pending.channel), storedKey(pending.externalId)];
+    if (pending.cleared) gone.push({ channel, external_id });
     for (const p of pending.added)
       added.push({
-        channel: p.channel,
-        external_id: p.externalId,
+        channel,
+        external_id,
         received_at: p.receivedAt,
         event: p.event,
       });
@@ -144,7 +149,7 @@ export function writeParams(state: TransactionState): string[] {
       if (!now.has(contactId)) left.push({ contact_id: contactId, conversation_id: id });
   }
   return [contacts, owners, conversations, threads, messages, gone, added, rejected, joined, left].map(
-    jsonParam,
+    (rows) => jsonParam(rows),
   );
 }
 

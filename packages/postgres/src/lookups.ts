@@ -7,6 +7,7 @@ import {
   type StoreReader,
 } from '@omnithread/core';
 import { jsonParam, textParam } from './encoding.js';
+import { storedKey } from './keys.js';
 import { textArray } from './reads.js';
 import type { QueryRunner } from './runner.js';
 import type { TransactionState } from './tx-state.js';
@@ -97,11 +98,18 @@ export async function prefetch(
     .filter((m) => state.messageByExternal(m.channel, m.external_id) === undefined);
   if (identityKeys.length + threadKeys.length + messages.length === 0) return;
   const cap = hint.messages.length > 1 ? SPECULATIVE_LIMIT + 1 : 0;
+  // Thread keys and (channel, external id) as their columns hold them (keys.ts); rows name them so.
+  const stored = {
+    threads: new Map(threadKeys.map((key) => [storedKey(key), key])),
+    messages: new Map(messages.map((m) => [storedPair(m.channel, m.external_id), m] as const)),
+  };
   const read = () =>
     runner.query<PrefetchRow>(PREFETCH, [
       jsonParam(identityKeys),
-      jsonParam(threadKeys),
-      jsonParam(messages),
+      jsonParam([...stored.threads.keys()]),
+      jsonParam(
+        messages.map((m) => ({ channel: storedKey(m.channel), external_id: storedKey(m.external_id) })),
+      ),
       cap,
     ]);
   let rows: PrefetchRow[];
@@ -123,8 +131,19 @@ export async function prefetch(
       rows = await read();
     }
   }
+  for (const row of rows) {
+    if (row.kind === 'thread') row.a = stored.threads.get(row.a!) ?? row.a;
+    if (row.kind === 'pending') {
+      const asked = stored.messages.get(`${row.a}\u0000${row.b}`);
+      if (asked) [row.a, row.b] = [asked.channel, asked.external_id];
+    }
+  }
   loadPrefetched(state, rows, { identityKeys, threadKeys, messages }, cap);
 }
+
+/** A (channel, external id) in the form of its columns, as one map key (as a pending row names it). */
+const storedPair = (channel: string, externalId: string) =>
+  `${storedKey(channel)}\u0000${storedKey(externalId)}`;
 
 function loadPrefetched(
   state: TransactionState,
@@ -222,10 +241,10 @@ export function lookups(runner: QueryRunner, state: TransactionState, reader: St
     async threads(keys: string[]) {
       const rows = await runner.query<{ key: string; conversation_id: string }>(
         `SELECT key, conversation_id FROM thread_keys WHERE key = ANY(${textArray('$1')})`,
-        [jsonParam(keys)],
+        [jsonParam(keys.map(storedKey))],
       );
       const found = new Map(rows.map((r) => [r.key, r.conversation_id]));
-      for (const key of keys) state.loadThread(key, found.get(key));
+      for (const key of keys) state.loadThread(key, found.get(storedKey(key)));
     },
     /** Every live conversation of each contact (without a status filter: the list is kept whole). */
     async conversationsOf(contactIds: string[]) {

@@ -1,3 +1,4 @@
+import { DIGEST_SQL, NEEDS_DIGEST_SQL } from './keys.js';
 import type { Driver } from './runner.js';
 
 export interface Migration {
@@ -100,6 +101,20 @@ export const MIGRATIONS: readonly Migration[] = [
         SELECT DISTINCT c.contact_id, conversations.id
           FROM conversations, jsonb_array_elements_text(data -> 'contactIds') AS c(contact_id)`,
       `DROP INDEX conversations_contacts`,
+    ],
+  },
+  {
+    version: 3,
+    name: 'long keys kept as digests in indexed columns',
+    // From this version a thread key, channel or external id longer than MAX_KEY_BYTES is kept in its
+    // indexed column as a SHA-256 digest (keys.ts): one stored before it, at its length (it fitted
+    // its index entry once compressed), is rewritten so lookups meet it.
+    statements: [
+      `UPDATE thread_keys SET key = ${DIGEST_SQL('key')} WHERE ${NEEDS_DIGEST_SQL('key')}`,
+      `UPDATE messages SET channel = ${DIGEST_SQL('channel')} WHERE ${NEEDS_DIGEST_SQL('channel')}`,
+      `UPDATE messages SET external_id = ${DIGEST_SQL('external_id')} WHERE ${NEEDS_DIGEST_SQL('external_id')}`,
+      `UPDATE pending_events SET channel = ${DIGEST_SQL('channel')} WHERE ${NEEDS_DIGEST_SQL('channel')}`,
+      `UPDATE pending_events SET external_id = ${DIGEST_SQL('external_id')} WHERE ${NEEDS_DIGEST_SQL('external_id')}`,
     ],
   },
 ];

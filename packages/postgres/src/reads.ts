@@ -14,7 +14,8 @@ import {
   type RejectedPayload,
   type StoreReader,
 } from '@omnithread/core';
-import { jsonParam, searchQuery, textParam } from './encoding.js';
+import { jsonParam, searchTerms, textParam } from './encoding.js';
+import { keyParam, NEEDS_DIGEST_SQL } from './keys.js';
 import type { QueryRunner } from './runner.js';
 
 /** Columns that rebuild a message: the model without `raw`, and `raw` apart (SQL NULL = no raw). */
@@ -59,7 +60,8 @@ async function keysetPage<R, T>(
   const params = [...base.params];
   if (options.cursor) {
     const after = decodeCursor(options.cursor);
-    params.push(after.sortKey, after.id);
+    // A cursor is the caller's text: it may hold U+0000, which text parameters cannot.
+    params.push(textParam(after.sortKey), textParam(after.id));
     const op = keyset.descending ? '<' : '>';
     where.push(
       `(${keyset.sort}, ${keyset.id}) ${op} ($${params.length - 1}::text COLLATE "C", $${params.length}::text COLLATE "C")`,
@@ -93,7 +95,12 @@ export function createReader(runner: QueryRunner): StoreReader {
         `SELECT key, contact_id FROM identity_keys WHERE key = ANY(${textArray('$1')})`,
         [jsonParam(keys.map(textParam))],
       );
-      for (const row of rows) found.set(row.key, row.contact_id);
+      const owners = new Map(rows.map((row) => [row.key, row.contact_id]));
+      // Answered under the caller's keys, which may hold what text cannot (U+0000, half a pair).
+      for (const key of keys) {
+        const owner = owners.get(textParam(key));
+        if (owner !== undefined) found.set(key, owner);
+      }
       return found;
     },
     listContacts(options: PageOptions = {}) {
@@ -117,7 +124,7 @@ export function createReader(runner: QueryRunner): StoreReader {
       if (keys.length === 0) return [];
       const rows = await runner.query<{ conversation_id: string }>(
         `SELECT DISTINCT conversation_id FROM thread_keys WHERE key = ANY(${textArray('$1')})`,
-        [jsonParam(keys.map(textParam))],
+        [jsonParam(keys.map(keyParam))],
       );
       return rows.map((r) => r.conversation_id);
     },
@@ -146,7 +153,7 @@ export function createReader(runner: QueryRunner): StoreReader {
       const where = ['merged_into IS NULL'];
       const params: unknown[] = [];
       if (options.status) {
-        params.push(options.status);
+        params.push(textParam(options.status));
         where.push(`status = $${params.length}`);
       }
       if (options.contactId) {
@@ -173,7 +180,7 @@ export function createReader(runner: QueryRunner): StoreReader {
     async findMessageByExternalId(channel, externalId) {
       const rows = await runner.query<MessageRow>(
         `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE channel = $1 AND external_id = $2`,
-        [textParam(channel), textParam(externalId)],
+        [keyParam(channel), keyParam(externalId)],
       );
       return rows[0] && messageFromRow(rows[0]);
     },
@@ -197,7 +204,8 @@ export function createReader(runner: QueryRunner): StoreReader {
       return keysetPage<MessageChannel, MessageChannel>(
         runner,
         {
-          select: 'id, channel, sent_at AS "sentAt"',
+          // A long channel is kept in the column as its digest (keys.ts): then the message has it.
+          select: `id, CASE WHEN ${NEEDS_DIGEST_SQL('channel')} THEN data ->> 'channel' ELSE channel END AS channel, sent_at AS "sentAt"`,
           from: 'messages',
           where: ['conversation_id = $1'],
           params: [textParam(conversationId)],
@@ -209,19 +217,21 @@ export function createReader(runner: QueryRunner): StoreReader {
       );
     },
     async searchMessages(query, options: PageOptions = {}) {
-      const tsquery = searchQuery(query);
-      if (tsquery === undefined) {
+      const terms = searchTerms(query);
+      if (terms === undefined) {
         pageLimit(options.limit);
         return { items: [] };
       }
+      const where = ['search @@ $1::text::tsquery'];
+      const params = [terms.tsquery];
+      if (terms.all) {
+        // Too many words for one tsquery: the index narrows by some, the array of lexemes checks all.
+        params.push(jsonParam(terms.all));
+        where.push(`tsvector_to_array(search) @> ${textArray('$2')}`);
+      }
       return keysetPage<MessageRow, Message>(
         runner,
-        {
-          select: MESSAGE_COLUMNS,
-          from: 'messages',
-          where: ['search @@ $1::text::tsquery'],
-          params: [tsquery],
-        },
+        { select: MESSAGE_COLUMNS, from: 'messages', where, params },
         { sort: 'sent_at', id: 'id', descending: true },
         options,
         messageFromRow,
@@ -229,21 +239,13 @@ export function createReader(runner: QueryRunner): StoreReader {
       );
     },
     async listPendingEvents(channel, externalId) {
-      const rows = await runner.query<{
-        channel: string;
-        external_id: string;
-        received_at: string;
-        event: PendingEvent['event'];
-      }>(
-        'SELECT channel, external_id, received_at, event FROM pending_events WHERE channel = $1 AND external_id = $2 ORDER BY seq',
-        [textParam(channel), textParam(externalId)],
+      const rows = await runner.query<{ received_at: string; event: PendingEvent['event'] }>(
+        'SELECT received_at, event FROM pending_events WHERE channel = $1 AND external_id = $2 ORDER BY seq',
+        [keyParam(channel), keyParam(externalId)],
       );
-      return rows.map((r) => ({
-        channel: r.channel,
-        externalId: r.external_id,
-        receivedAt: r.received_at,
-        event: r.event,
-      }));
+      // The columns may hold digests of long keys (keys.ts): the keys asked for, as text keeps them.
+      const [c, e] = [textParam(channel), textParam(externalId)];
+      return rows.map((r) => ({ channel: c, externalId: e, receivedAt: r.received_at, event: r.event }));
     },
     listRejected(options: PageOptions = {}) {
       return keysetPage<RejectedRow, RejectedPayload>(

@@ -97,12 +97,12 @@ export function createTransaction(runner: QueryRunner): {
       return state.contacts.get(key) ?? undefined;
     },
     async findContactIdsByIdentityKeys(keys) {
-      const all = unique(keys);
-      const missing = all.filter((k) => !state.owners.has(k));
+      const missing = unique(keys).filter((k) => !state.owners.has(k));
       if (missing.length > 0) await load.owners(missing);
       const found = new Map<string, string>();
-      for (const key of all) {
-        const owner = state.owners.get(key);
+      // Under the caller's keys: the hub asks for the key it made, U+0000 and all.
+      for (const key of keys) {
+        const owner = state.owners.get(textParam(key));
         if (owner) found.set(key, owner);
       }
       return found;
@@ -181,29 +181,29 @@ export function createTransaction(runner: QueryRunner): {
     },
 
     async insertContact(contact) {
-      const row = normalized(contact);
+      const row = normalized(contact, 'contact');
       if (state.contacts.get(row.id)) throw duplicate('contact', row.id);
       state.writeContact(row, 'insert');
     },
     async updateContact(contact) {
-      state.writeContact(normalized(contact), 'upsert');
+      state.writeContact(normalized(contact, 'contact'), 'upsert');
     },
     async claimIdentityKeys(contactId, keys) {
       for (const key of unique(keys)) state.writeOwner(key, textParam(contactId));
     },
     async insertConversation(conversation) {
-      const row = normalized(conversation);
+      const row = normalized(conversation, 'conversation');
       if (state.conversations.get(row.id)) throw duplicate('conversation', row.id);
       state.writeConversation(row, 'insert');
     },
     async updateConversation(conversation) {
-      state.writeConversation(normalized(conversation), 'upsert');
+      state.writeConversation(normalized(conversation, 'conversation'), 'upsert');
     },
     async claimThreadKeys(conversationId, keys) {
       for (const key of unique(keys)) state.writeThread(key, textParam(conversationId));
     },
     async insertMessage(message) {
-      const row = normalized(message);
+      const row = normalized(message, 'message');
       // Only a duplicate (channel, external id) is "already there"; a duplicate id is a conflict.
       if ((await tx.findMessageByExternalId(row.channel, row.external.id)) !== undefined) return false;
       if (state.messages.get(row.id)) throw duplicate('message', row.id);
@@ -211,7 +211,7 @@ export function createTransaction(runner: QueryRunner): {
       return true;
     },
     async updateMessage(message) {
-      const row = normalized(message);
+      const row = normalized(message, 'message');
       const before = await tx.getMessage(row.id);
       // Like UPDATE … WHERE id: a message that is not stored stays not stored.
       if (before === undefined) return;
@@ -234,13 +234,13 @@ export function createTransaction(runner: QueryRunner): {
       state.forget({ messages: true, conversations: true });
     },
     async addPendingEvent(pending) {
-      state.addPending(normalized(pending));
+      state.addPending(normalized(pending, 'pending'));
     },
     async deletePendingEvents(channel, externalId) {
       state.clearPending(textParam(channel), textParam(externalId));
     },
     async insertRejected(rejected) {
-      state.rejected.push(normalized(rejected));
+      state.rejected.push(normalized(rejected, 'rejected'));
     },
   };
   return { tx, finish: flush };

@@ -71,9 +71,9 @@ export async function insertRejected(runner: QueryRunner, rejected: RejectedPayl
       textParam(rejected.id),
       textParam(rejected.channel),
       rejected.receivedAt,
-      jsonParam(rejected.error),
-      jsonParam(rejected.raw),
-      rejected.headers === undefined ? null : jsonParam(rejected.headers),
+      jsonParam(rejected.error, 'rejected.error'),
+      jsonParam(rejected.raw, 'rejected.raw'),
+      rejected.headers === undefined ? null : jsonParam(rejected.headers, 'rejected.headers'),
     ],
   );
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { Store } from '@omnithread/core';
-import { makeContact, makeConversation, storeConformanceCases } from '@omnithread/core/testing';
+import { makeContact, makeConversation, makeMessage, storeConformanceCases } from '@omnithread/core/testing';
 import { MIGRATIONS, pgliteStore } from '@omnithread/postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -96,6 +96,69 @@ describe('migration 2 (conversations by contact)', () => {
       expect(await store.listConversationsOfContacts([a.id])).toEqual([]);
       const after = (await store.listConversationsOfContacts([b.id])).map((c) => c.id);
       expect(after.sort()).toEqual([shared.id, onlyB.id].sort());
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
+
+describe('migration 3 (long keys as digests)', () => {
+  it('rewrites keys stored at their length, so lookups find them after it', async () => {
+    const db = await PGlite.create();
+    await db.exec(
+      'CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    for (const migration of MIGRATIONS.slice(0, 2)) {
+      for (const statement of migration.statements) await db.exec(statement);
+      await db.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [
+        migration.version,
+        migration.name,
+      ]);
+    }
+    // Long, but compressed small enough for an index entry: what a store before version 3 kept.
+    const [channel, externalId, threadKey] = ['c'.repeat(1_500), 'm'.repeat(5_000), 't'.repeat(5_000)];
+    const contact = makeContact();
+    const conversation = makeConversation({ contactIds: [contact.id] });
+    const message = makeMessage({
+      conversationId: conversation.id,
+      contactId: contact.id,
+      channel,
+      external: { id: externalId },
+    });
+    await db.query('INSERT INTO contacts (id, created_at, data) VALUES ($1, $2, $3::text::jsonb)', [
+      contact.id,
+      contact.createdAt,
+      JSON.stringify(contact),
+    ]);
+    await db.query(
+      'INSERT INTO conversations (id, status, last_message_at, data) VALUES ($1, $2, $3, $4::text::jsonb)',
+      [conversation.id, conversation.status, conversation.lastMessageAt, JSON.stringify(conversation)],
+    );
+    await db.query(
+      `INSERT INTO messages (id, conversation_id, contact_id, channel, external_id, sent_at, data, search)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, ''::tsvector)`,
+      [message.id, conversation.id, contact.id, channel, externalId, message.sentAt, JSON.stringify(message)],
+    );
+    await db.query('INSERT INTO thread_keys (key, conversation_id) VALUES ($1, $2)', [
+      threadKey,
+      conversation.id,
+    ]);
+    const status = { type: 'status', status: { channel, externalId: `${externalId}2`, status: 'read' } };
+    await db.query(
+      'INSERT INTO pending_events (channel, external_id, received_at, event) VALUES ($1, $2, $3, $4::text::jsonb)',
+      [channel, `${externalId}2`, message.sentAt, JSON.stringify(status)],
+    );
+
+    const store = await pgliteStore({ pglite: db });
+    try {
+      expect((await store.findMessageByExternalId(channel, externalId))?.id).toBe(message.id);
+      expect(await store.findConversationIdsByThreadKeys([threadKey])).toEqual([conversation.id]);
+      expect((await store.listPendingEvents(channel, `${externalId}2`)).map((p) => p.event)).toEqual([
+        status,
+      ]);
+      expect((await store.listMessageChannels!(conversation.id)).items.map((m) => m.channel)).toEqual([
+        channel,
+      ]);
     } finally {
       await store.close();
     }

@@ -4,6 +4,7 @@ import type { MessageChannel, Page, Store } from '../store/contract.js';
 import { encodeCursor } from '../store/pagination.js';
 import type { ConformanceCase } from './cases.js';
 import { inboundMessage, makeContact, makeConversation, makeMessage } from './fixtures.js';
+import { textCases } from './store-conformance-text.js';
 
 export interface StoreConformanceOptions {
   /** A fresh, empty store for each case. */
@@ -529,5 +530,6 @@ export function storeConformanceCases(options: StoreConformanceOptions): Conform
       assert.equal(conversations.length, 1);
       assert.equal((await store.listMessages(conversations[0]!.id)).items.length, 2);
     }),
+    ...textCases(c),
   ];
 }
