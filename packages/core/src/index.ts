@@ -155,6 +155,7 @@ export { type SafeFilenameOptions, safeFilename } from './security/filename.js';
 export { deeplyNested, mutateJson, mutateText } from './security/hostile.js';
 export { sanitizeHtml } from './security/html.js';
 export { jsonDepth, nestsDeeperThan, type ParseJsonOptions, parseJson } from './security/json.js';
+export { wellFormed } from './security/well-formed.js';
 export type {
   ConversationsOfContactsOptions,
   ListConversationsOptions,

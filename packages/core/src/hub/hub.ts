@@ -7,16 +7,22 @@ import {
   ValidationError,
 } from '../errors.js';
 import { identityKey, normalizeIdentity } from '../identity/normalize.js';
-import type { Contact } from '../model/contact.js';
-import type { Conversation, ConversationStatus } from '../model/conversation.js';
+import { type Contact, contactPatchSchema } from '../model/contact.js';
+import {
+  type Conversation,
+  type ConversationStatus,
+  conversationStatusSchema,
+} from '../model/conversation.js';
 import type { InboundEvent, RejectedPayload } from '../model/events.js';
 import { defaultRules } from '../placement/rules.js';
 import type { ChannelPolicy } from '../placement/types.js';
+import { storableCopy, storageProblem } from '../security/storable.js';
 import type { Store } from '../store/contract.js';
 import { linkIdentityInTx, mergeContactsInTx } from './contacts.js';
 import { mergeConversationsInTx } from './conversations.js';
 import { createEmitter } from './emitter.js';
 import { type Engine, liveContact, liveConversation, type PendingEmit } from './engine.js';
+import { MAX_PAYLOAD_DEPTH } from './fast-validation.js';
 import { createGroupCommit } from './group-commit.js';
 import type { Hub, HubOptions, IngestManyOptions } from './hub-types.js';
 import { randomId } from './ids.js';
@@ -25,7 +31,7 @@ import { batchKeys, type PreparedEvent, prepareEvent } from './prepare.js';
 import { sendReply } from './reply.js';
 import { adapterForPath, errorResponse, textResponse } from './router.js';
 import { listSwitches } from './switches.js';
-import { rawOf, validateEvent } from './validation.js';
+import { rawOf, validateEvent, zodToValidationError } from './validation.js';
 
 export type { Hub, HubOptions, IngestManyOptions } from './hub-types.js';
 
@@ -160,7 +166,13 @@ export function createHub(options: HubOptions): Hub {
         code: typeof err?.code === 'string' ? err.code : 'UNKNOWN',
         message: String(err?.message ?? error),
       },
-      raw: raw === undefined ? null : raw,
+      // Kept whatever it holds: a payload JSON cannot carry is kept as the closest copy it can.
+      raw:
+        raw === undefined
+          ? null
+          : storageProblem(raw, MAX_PAYLOAD_DEPTH)
+            ? storableCopy(raw, MAX_PAYLOAD_DEPTH)
+            : raw,
     };
     if (headers) rejected.headers = headers;
     await store.insertRejected(rejected);
@@ -245,6 +257,8 @@ export function createHub(options: HubOptions): Hub {
     return c;
   }
   async function setStatus(id: string, status: ConversationStatus): Promise<Conversation> {
+    const checked = conversationStatusSchema.safeParse(status);
+    if (!checked.success) throw zodToValidationError(checked.error, 'status');
     return write(async (tx) => {
       const c = await liveConversation(tx, id);
       if (!c) throw new NotFoundError('conversation', id);
@@ -338,7 +352,7 @@ export function createHub(options: HubOptions): Hub {
         return owner === undefined ? undefined : liveContact(store, owner);
       },
       list: (pageOptions) => store.listContacts(pageOptions),
-      link(contactId, identity, linkOptions = {}) {
+      async link(contactId, identity, linkOptions = {}) {
         const normalized = normalizeIdentity(identity, engine.identity);
         return write(async (tx, emits) => {
           if (!(await liveContact(tx, contactId))) throw new NotFoundError('contact', contactId);
@@ -359,7 +373,12 @@ export function createHub(options: HubOptions): Hub {
           return mergeContactsInTx(tx, engine, a, b, emits);
         });
       },
-      update(id, patch) {
+      async update(id, patch) {
+        // Bounded first: zod's check of nested JSON recurses without a limit.
+        const problem = storageProblem(patch?.attributes, MAX_PAYLOAD_DEPTH);
+        if (problem) throw new ValidationError(`patch.attributes: ${problem}`, { path: 'patch.attributes' });
+        const checked = contactPatchSchema.safeParse(patch);
+        if (!checked.success) throw zodToValidationError(checked.error, 'patch');
         return write(async (tx) => {
           const c = await liveContact(tx, id);
           if (!c) throw new NotFoundError('contact', id);

@@ -3,6 +3,7 @@ import { identityKey, normalizeIdentity } from '../identity/normalize.js';
 import type { NormalizedInboundEvent, NormalizedInboundMessage } from '../model/events.js';
 import type { Identity } from '../model/identity.js';
 import { safeFilename } from '../security/filename.js';
+import { wellFormed } from '../security/well-formed.js';
 import type { PrefetchHint } from '../store/contract.js';
 import { eventTarget, type MessageEvent } from './apply.js';
 import type { Engine } from './engine.js';
@@ -77,6 +78,56 @@ export function withSafeFilenames(
   return out ?? attachments;
 }
 
+/**
+ * The message with the strings it is looked up and compared by (channel, external ids, endpoint,
+ * thread keys) as every store keeps them (`wellFormed`). The same object when nothing changes (the
+ * usual case).
+ */
+export function withWellFormedKeys(m: NormalizedInboundMessage): NormalizedInboundMessage {
+  const { channel, external, endpoint, thread } = m;
+  const changed = (text: string) => wellFormed(text) !== text;
+  if (
+    !changed(channel) &&
+    !changed(external.id) &&
+    (external.threadId === undefined || !changed(external.threadId)) &&
+    (endpoint === undefined || !changed(endpoint)) &&
+    !thread.keys.some(changed) &&
+    !thread.refs.some(changed)
+  )
+    return m;
+  const fixed: NormalizedInboundMessage = {
+    ...m,
+    channel: wellFormed(channel),
+    external: { ...external, id: wellFormed(external.id) },
+    thread: { ...thread, keys: thread.keys.map(wellFormed), refs: thread.refs.map(wellFormed) },
+  };
+  if (external.threadId !== undefined) fixed.external.threadId = wellFormed(external.threadId);
+  if (endpoint !== undefined) fixed.endpoint = wellFormed(endpoint);
+  return fixed;
+}
+
+/** A status, reaction, edit, deletion or enrichment with its target as every store keeps it. */
+function withWellFormedTarget(event: MessageEvent): MessageEvent {
+  if (event.type === 'status') {
+    const { channel, externalId } = event.status;
+    if (wellFormed(channel) === channel && wellFormed(externalId) === externalId) return event;
+    return {
+      ...event,
+      status: { ...event.status, channel: wellFormed(channel), externalId: wellFormed(externalId) },
+    };
+  }
+  const { channel, targetExternalId } = event;
+  // A reaction's `by` is compared with the reactions already stored.
+  const by = 'by' in event && event.by ? event.by : undefined;
+  const byFixed = by && (wellFormed(by.kind) !== by.kind || wellFormed(by.value) !== by.value);
+  if (wellFormed(channel) === channel && wellFormed(targetExternalId) === targetExternalId && !byFixed)
+    return event;
+  const fixed = { ...event, channel: wellFormed(channel), targetExternalId: wellFormed(targetExternalId) };
+  if (by && byFixed)
+    (fixed as { by?: Identity }).by = { kind: wellFormed(by.kind), value: wellFormed(by.value) };
+  return fixed;
+}
+
 /** The customer a message is about: its sender when inbound, its first recipient when outbound. */
 export function customerOf(m: NormalizedInboundMessage): Identity {
   const customer = m.direction === 'inbound' ? m.from : m.to[0];
@@ -107,7 +158,7 @@ export function prepareEvent(event: NormalizedInboundEvent, engine: Engine): Pre
   const key = (identity: Identity) => identityKey(identity, engine.identity);
   switch (event.type) {
     case 'message': {
-      const normalized = normalizeMessageIdentities(event.message, engine);
+      const normalized = withWellFormedKeys(normalizeMessageIdentities(event.message, engine));
       const attachments = withSafeFilenames(normalized.attachments);
       const m = attachments === normalized.attachments ? normalized : { ...normalized, attachments };
       const customer = key(customerOf(m));
@@ -133,9 +184,10 @@ export function prepareEvent(event: NormalizedInboundEvent, engine: Engine): Pre
     case 'edit':
     case 'delete':
     case 'enrich': {
-      const { channel, externalId } = eventTarget(event as MessageEvent);
+      const target = withWellFormedTarget(event as MessageEvent);
+      const { channel, externalId } = eventTarget(target);
       return {
-        event,
+        event: target,
         lockKeys: [messageLockKey(channel, externalId)],
         lookups: { identityKeys: [], threadKeys: [], messages: [{ channel, externalId }] },
       };
@@ -145,7 +197,12 @@ export function prepareEvent(event: NormalizedInboundEvent, engine: Engine): Pre
       const link = normalizeAt(event.link.identity, engine, 'link.identity');
       const keys = [key(identity), key(link)];
       return {
-        event: { ...event, identity, link: { ...event.link, identity: link } },
+        event: {
+          ...event,
+          channel: wellFormed(event.channel),
+          identity,
+          link: { ...event.link, identity: link },
+        },
         lockKeys: sortedUnique(keys),
         lookups: { ...noLookups(), identityKeys: keys },
       };
@@ -154,7 +211,8 @@ export function prepareEvent(event: NormalizedInboundEvent, engine: Engine): Pre
       const identity = normalizeAt(event.identity, engine, 'identity');
       const keys = [key(identity)];
       return {
-        event: { ...event, identity },
+        // The channel names the contact's consent entry.
+        event: { ...event, channel: wellFormed(event.channel), identity },
         lockKeys: keys,
         lookups: { ...noLookups(), identityKeys: keys },
       };

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { inboundEventSchema, type NormalizedInboundEvent } from '../model/events.js';
 import { nestsDeeperThan } from '../security/json.js';
+import { storageProblem } from '../security/storable.js';
 import { MAX_EVENT_DEPTH, MAX_PAYLOAD_DEPTH, validateCommonEvent } from './fast-validation.js';
 
 /** Turns a zod error into our ValidationError, naming the first failing field. */
@@ -29,13 +30,25 @@ export function validateEvent(event: unknown): NormalizedInboundEvent {
         : common.type === 'status'
           ? common.status.raw
           : undefined;
-    if (nestsDeeperThan(raw, MAX_PAYLOAD_DEPTH)) throw tooDeep();
+    checkStorable(raw, common.type === 'message' ? 'message.raw' : 'status.raw');
     return common;
   }
   if (nestsDeeperThan(event, MAX_EVENT_DEPTH)) throw tooDeep();
   const parsed = inboundEventSchema.safeParse(event);
   if (!parsed.success) throw zodToValidationError(parsed.error, 'event');
-  return parsed.data;
+  const data = parsed.data;
+  if (data.type === 'message') checkStorable(data.message.raw, 'message.raw');
+  else if (data.type === 'status') checkStorable(data.status.raw, 'status.raw');
+  else if ('raw' in data) checkStorable(data.raw, 'raw');
+  return data;
+}
+
+/** Refuses a payload no store could keep as JSON, so that every store refuses it alike. */
+function checkStorable(raw: unknown, path: string) {
+  const problem = storageProblem(raw, MAX_PAYLOAD_DEPTH);
+  if (problem === undefined) return;
+  if (problem.startsWith('nested deeper')) throw tooDeep();
+  throw new ValidationError(`event: ${path}: ${problem}`, { path });
 }
 
 /** The payload to keep when an event is refused: its message's or its own `raw`, else the event. */

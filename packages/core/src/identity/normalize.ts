@@ -1,5 +1,6 @@
 import { ValidationError } from '../errors.js';
 import type { Identity } from '../model/identity.js';
+import { wellFormed } from '../security/well-formed.js';
 import { normalizeEmail } from './email.js';
 import { type CountryCode, canonicalPhone, normalizePhone, normalizeWaId, waIdToE164 } from './phone.js';
 
@@ -42,11 +43,12 @@ function fail(kind: string, value: string, why: string): never {
 export function normalizeIdentity(identity: Identity, options: IdentityOptions = {}): Identity {
   if (typeof identity !== 'object' || identity === null)
     throw new ValidationError('An identity must be an object');
-  const { kind } = identity;
-  if (typeof kind !== 'string' || kind.length === 0)
+  if (typeof identity.kind !== 'string' || identity.kind.length === 0)
     throw new ValidationError('An identity needs a kind', { path: 'kind' });
+  // As every store keeps it (no U+0000, no half surrogate pairs): a key must read back as itself.
+  const kind = wellFormed(identity.kind);
   if (typeof identity.value !== 'string') fail(kind, String(identity.value), 'the value must be a string');
-  const value = identity.value.trim();
+  const value = wellFormed(identity.value.trim());
   if (value.length === 0) fail(kind, value, 'empty');
   switch (kind) {
     case 'email':

@@ -33,3 +33,9 @@ export const contactSchema = z.object({
   updatedAt: timestampSchema,
 });
 export type Contact = z.infer<typeof contactSchema>;
+
+/** What `hub.contacts.update` may change: the name and attributes (merged into the existing ones). */
+export const contactPatchSchema = z.object({
+  name: z.string().optional(),
+  attributes: z.record(z.string(), jsonValueSchema).optional(),
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { deeplyNested } from './hostile.js';
+import { storableCopy, storageProblem } from './storable.js';
+
+const nested = (depth: number) => JSON.parse(deeplyNested(depth, 'object'));
+
+describe('storageProblem', () => {
+  it('finds nothing in JSON values, whatever their strings and keys', () => {
+    for (const value of [null, 0, 'text', [], {}, { a: [1, 'b', { c: null, __proto__x: true }] }, nested(20)])
+      expect(storageProblem(value, 126)).toBeUndefined();
+  });
+
+  it('names a value JSON cannot hold, and where', () => {
+    expect(storageProblem(10n, 126)).toBe('a bigint cannot be stored as JSON');
+    expect(storageProblem({ a: [1, { b: 2n }] }, 126)).toBe('a bigint cannot be stored as JSON at .a[1].b');
+    expect(storageProblem({ f: () => 1 }, 126)).toBe('a function cannot be stored as JSON at .f');
+    expect(storageProblem([Symbol('s')], 126)).toBe('a symbol cannot be stored as JSON at [0]');
+  });
+
+  it('refuses a nesting past the bound, a cycle included, without overflowing the stack', () => {
+    expect(storageProblem(nested(126), 126)).toBeUndefined();
+    expect(storageProblem(nested(127), 126)).toMatch(/^nested deeper than the limit at \.a/);
+    const cycle: Record<string, unknown> = {};
+    cycle.self = cycle;
+    expect(storageProblem(cycle, 126)).toMatch(/^nested deeper/);
+  });
+});
+
+describe('storableCopy', () => {
+  it('keeps what JSON can hold and describes the rest', () => {
+    const cycle: Record<string, unknown> = { n: 1 };
+    cycle.self = cycle;
+    const copy = storableCopy({ id: 7n, list: [1, 'x', null], cycle }, 4) as Record<string, unknown>;
+    expect(copy.id).toBe('7n');
+    expect(copy.list).toEqual([1, 'x', null]);
+    expect(JSON.stringify(copy)).toContain('[nested deeper]');
+    expect(storageProblem(copy, 126)).toBeUndefined();
+  });
+
+  it('keeps a "__proto__" key as a key', () => {
+    const value = JSON.parse('{"__proto__": {"polluted": 1n}}'.replace('1n', '1'));
+    const copy = storableCopy(value, 10) as Record<string, unknown>;
+    expect(Object.hasOwn(copy, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});

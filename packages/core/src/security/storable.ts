@@ -1,0 +1,81 @@
+/**
+ * Whether a value can be stored as the model promises (plain JSON): every store keeps payloads as
+ * JSON, so a value JSON cannot hold (a bigint, a function, a symbol) or a nesting past the bound
+ * (a cycle is one) would be kept by the memory store and refused by PostgreSQL. The hub asks this
+ * before it stores anything, so every store gives the same answer.
+ */
+
+/** What keeps `value` from being stored as JSON, with where (`.a[2].b`), or undefined when nothing does. */
+export function storageProblem(value: unknown, maxDepth: number): string | undefined {
+  const problem = leafProblem(value);
+  if (problem) return problem;
+  if (typeof value !== 'object' || value === null) return undefined;
+  const path: string[] = [];
+  const found = walk(value, maxDepth, path);
+  return found ? `${found} at ${path.reverse().join('') || 'the top'}` : undefined;
+}
+
+function leafProblem(value: unknown): string | undefined {
+  const type = typeof value;
+  return type === 'bigint' || type === 'function' || type === 'symbol'
+    ? `a ${type} cannot be stored as JSON`
+    : undefined;
+}
+
+// Recursion bounded by `budget` (the hub's bounds are about 128). No allocation unless something
+// is found: the path is built on the way back up.
+function walk(value: object, budget: number, path: string[]): string | undefined {
+  if (budget <= 0) return 'nested deeper than the limit';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = child(value[i], budget, path);
+      if (found) {
+        path.push(`[${i}]`);
+        return found;
+      }
+    }
+    return undefined;
+  }
+  const record = value as Record<string, unknown>;
+  for (const key in record) {
+    if (!Object.hasOwn(record, key)) continue;
+    const found = child(record[key], budget, path);
+    if (found) {
+      path.push(`.${key}`);
+      return found;
+    }
+  }
+  return undefined;
+}
+
+function child(value: unknown, budget: number, path: string[]): string | undefined {
+  if (typeof value === 'object' && value !== null) return walk(value, budget - 1, path);
+  return leafProblem(value);
+}
+
+/**
+ * A JSON-safe copy of a value that `storageProblem` refuses, keeping all it can: a bigint becomes
+ * its digits and `n`, a function or symbol its description, a nesting past the bound the text
+ * `[nested deeper]`. For refused payloads, which must be kept somehow (nothing a customer sent is
+ * thrown away), not for messages.
+ */
+export function storableCopy(value: unknown, maxDepth: number): unknown {
+  const type = typeof value;
+  if (type === 'bigint') return `${String(value)}n`;
+  if (type === 'function' || type === 'symbol') return String(value);
+  if (typeof value !== 'object' || value === null) return value;
+  if (maxDepth <= 0) return '[nested deeper]';
+  if (Array.isArray(value)) return value.map((item) => storableCopy(item, maxDepth - 1));
+  const out: Record<string, unknown> = {};
+  for (const key in value as Record<string, unknown>) {
+    if (!Object.hasOwn(value, key)) continue;
+    // defineProperty, not assignment: a "__proto__" key stays a key.
+    Object.defineProperty(out, key, {
+      value: storableCopy((value as Record<string, unknown>)[key], maxDepth - 1),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
+}
