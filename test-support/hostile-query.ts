@@ -141,3 +141,43 @@ export function amid(
 
 /** Separators before a part: nothing, or empty parts (`&&`). */
 export const separators = fc.array(fc.constantFrom('', '', '', '&', '&&'), { maxLength: 8 });
+
+/**
+ * Meta's GET subscription check (`hub.mode=subscribe`, `hub.verify_token`, `hub.challenge`), the
+ * same for WhatsApp Cloud, Messenger and Instagram: the parameters, the query that must pass (with
+ * any challenge), values close to the right ones that must not, and values for random parameters.
+ */
+export function metaSubscriptionCheck(verifyToken: string) {
+  const keys = ['hub.mode', 'hub.verify_token', 'hub.challenge'];
+  const nearMissTokens = [
+    verifyToken.toUpperCase(),
+    `${verifyToken[0]!.toUpperCase()}${verifyToken.slice(1)}`,
+    ` ${verifyToken}`,
+    `${verifyToken} `,
+    `${verifyToken}\u0000`,
+    verifyToken.slice(0, -1),
+    `${verifyToken}x`,
+    verifyToken.replace('e', '\u0435'), // Cyrillic е
+    verifyToken.replace('-', '\u2010'), // Unicode hyphen
+    '',
+  ].filter((token) => token !== verifyToken);
+  const wrongModes = [
+    'SUBSCRIBE',
+    'Subscribe',
+    'subscribe ',
+    ' subscribe',
+    'unsubscribe',
+    'subscribe\u0000',
+    '',
+  ];
+  const rightQuery = hostileText.map((challenge): QueryPart[] => [
+    { rawKey: 'hub.mode', rawValue: 'subscribe' },
+    { rawKey: 'hub.verify_token', rawValue: encoded(verifyToken) },
+    { rawKey: 'hub.challenge', rawValue: encoded(challenge) },
+  ]);
+  const value = fc.oneof(
+    fc.constantFrom('subscribe', verifyToken, ...nearMissTokens, ...wrongModes),
+    hostileText,
+  );
+  return { keys, nearMissTokens, wrongModes, rightQuery, value };
+}

@@ -10,6 +10,7 @@ import {
   amid,
   encoded,
   hostileText,
+  metaSubscriptionCheck,
   partOf,
   type QueryPart,
   queryString,
@@ -35,38 +36,14 @@ async function get(hub: Hub, route: string, query: string): Promise<Response> {
   return response;
 }
 
-const META_KEYS = ['hub.mode', 'hub.verify_token', 'hub.challenge'];
-const NEAR_MISS_TOKENS = [
-  VERIFY_TOKEN.toUpperCase(),
-  'Verify-me',
-  ` ${VERIFY_TOKEN}`,
-  `${VERIFY_TOKEN} `,
-  `${VERIFY_TOKEN}\u0000`,
-  VERIFY_TOKEN.slice(0, -1),
-  `${VERIFY_TOKEN}x`,
-  'verify-mе', // Cyrillic е
-  'verify\u2010me', // Unicode hyphen
-  '',
-];
-const WRONG_MODES = [
-  'SUBSCRIBE',
-  'Subscribe',
-  'subscribe ',
-  ' subscribe',
-  'unsubscribe',
-  'subscribe\u0000',
-  '',
-];
-/** The three parameters of a check that must pass, with any challenge. */
-const rightMetaQuery = hostileText.map((challenge): QueryPart[] => [
-  { rawKey: 'hub.mode', rawValue: 'subscribe' },
-  { rawKey: 'hub.verify_token', rawValue: encoded(VERIFY_TOKEN) },
-  { rawKey: 'hub.challenge', rawValue: encoded(challenge) },
-]);
-const metaValue = fc.oneof(
-  fc.constantFrom('subscribe', VERIFY_TOKEN, ...NEAR_MISS_TOKENS, ...WRONG_MODES),
-  hostileText,
-);
+/** The three parameters of a check that must pass (any challenge), and values near them that must not. */
+const {
+  keys: META_KEYS,
+  nearMissTokens: NEAR_MISS_TOKENS,
+  wrongModes: WRONG_MODES,
+  rightQuery: rightMetaQuery,
+  value: metaValue,
+} = metaSubscriptionCheck(VERIFY_TOKEN);
 
 // Response.text() drops a leading BOM; the echo must be exact, so read the bytes.
 const bodyText = async (response: Response) => Buffer.from(await response.arrayBuffer()).toString('utf8');

@@ -7,8 +7,8 @@ import {
   amid,
   encoded,
   hostileText,
+  metaSubscriptionCheck,
   partOf,
-  type QueryPart,
   queryString,
   separators,
   valuesOf,
@@ -43,36 +43,13 @@ async function get(query: string): Promise<{ response: Response; body: string }>
   return { response, body };
 }
 
-const KEYS = ['hub.mode', 'hub.verify_token', 'hub.challenge'];
-const NEAR_MISS_TOKENS = [
-  VERIFY_TOKEN.toUpperCase(),
-  `${VERIFY_TOKEN[0]!.toUpperCase()}${VERIFY_TOKEN.slice(1)}`,
-  ` ${VERIFY_TOKEN}`,
-  `${VERIFY_TOKEN} `,
-  `${VERIFY_TOKEN}\u0000`,
-  VERIFY_TOKEN.slice(0, -1),
-  `${VERIFY_TOKEN}x`,
-  VERIFY_TOKEN.replace('e', 'е'), // Cyrillic е
-  '',
-];
-const WRONG_MODES = [
-  'SUBSCRIBE',
-  'Subscribe',
-  'subscribe ',
-  ' subscribe',
-  'unsubscribe',
-  'subscribe\u0000',
-  '',
-];
-const rightQuery = hostileText.map((challenge): QueryPart[] => [
-  { rawKey: 'hub.mode', rawValue: 'subscribe' },
-  { rawKey: 'hub.verify_token', rawValue: encoded(VERIFY_TOKEN) },
-  { rawKey: 'hub.challenge', rawValue: encoded(challenge) },
-]);
-const value = fc.oneof(
-  fc.constantFrom('subscribe', VERIFY_TOKEN, ...NEAR_MISS_TOKENS, ...WRONG_MODES),
-  hostileText,
-);
+const {
+  keys: KEYS,
+  nearMissTokens: NEAR_MISS_TOKENS,
+  wrongModes: WRONG_MODES,
+  rightQuery,
+  value,
+} = metaSubscriptionCheck(VERIFY_TOKEN);
 
 describe("WhatsApp Cloud: Meta's hub.* subscription check on hostile queries", () => {
   it('random queries: 2xx only with the exact token and mode, echoing a challenge that was sent', async () => {
