@@ -109,12 +109,23 @@ export const MIGRATIONS: readonly Migration[] = [
     // From this version a thread key, channel or external id longer than MAX_KEY_BYTES is kept in its
     // indexed column as a SHA-256 digest (keys.ts): one stored before it, at its length (it fitted
     // its index entry once compressed), is rewritten so lookups meet it.
+    // The unique constraints are dropped around the rewrite and then rebuilt: PostgreSQL checks them
+    // row by row during an UPDATE, and a stored key may be the very text of another key's digest (a
+    // sender can choose a Message-ID so), which the rewrite gives its own digest only later in the
+    // same statement. The final keys are unique (distinct texts, distinct digests); the steps between
+    // need not be, and a failed step would keep every later start from opening the store.
     statements: [
+      `ALTER TABLE thread_keys DROP CONSTRAINT thread_keys_pkey`,
+      `ALTER TABLE messages DROP CONSTRAINT messages_channel_external_id`,
       `UPDATE thread_keys SET key = ${DIGEST_SQL('key')} WHERE ${NEEDS_DIGEST_SQL('key')}`,
       `UPDATE messages SET channel = ${DIGEST_SQL('channel')} WHERE ${NEEDS_DIGEST_SQL('channel')}`,
       `UPDATE messages SET external_id = ${DIGEST_SQL('external_id')} WHERE ${NEEDS_DIGEST_SQL('external_id')}`,
       `UPDATE pending_events SET channel = ${DIGEST_SQL('channel')} WHERE ${NEEDS_DIGEST_SQL('channel')}`,
       `UPDATE pending_events SET external_id = ${DIGEST_SQL('external_id')} WHERE ${NEEDS_DIGEST_SQL('external_id')}`,
+      // The updates queued the deferred foreign-key checks; a table cannot be altered while they wait.
+      `SET CONSTRAINTS ALL IMMEDIATE`,
+      `ALTER TABLE thread_keys ADD CONSTRAINT thread_keys_pkey PRIMARY KEY (key)`,
+      `ALTER TABLE messages ADD CONSTRAINT messages_channel_external_id UNIQUE (channel, external_id)`,
     ],
   },
 ];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,6 +144,32 @@ describe('migration 3 (long keys as digests)', () => {
       threadKey,
       conversation.id,
     ]);
+    // Keys whose very text is the digest form of the long ones (a sender can choose a Message-ID so):
+    // the rewrite must not trip over them half-way, and both must be found after it.
+    const digestText = (key: string) => `\u0001sha256:${createHash('sha256').update(key).digest('hex')}`;
+    const lookalike = makeMessage({
+      conversationId: conversation.id,
+      contactId: contact.id,
+      channel,
+      external: { id: digestText(externalId) },
+    });
+    await db.query(
+      `INSERT INTO messages (id, conversation_id, contact_id, channel, external_id, sent_at, data, search)
+       VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, ''::tsvector)`,
+      [
+        lookalike.id,
+        conversation.id,
+        contact.id,
+        channel,
+        digestText(externalId),
+        lookalike.sentAt,
+        JSON.stringify(lookalike),
+      ],
+    );
+    await db.query('INSERT INTO thread_keys (key, conversation_id) VALUES ($1, $2)', [
+      digestText(threadKey),
+      conversation.id,
+    ]);
     const status = { type: 'status', status: { channel, externalId: `${externalId}2`, status: 'read' } };
     await db.query(
       'INSERT INTO pending_events (channel, external_id, received_at, event) VALUES ($1, $2, $3, $4::text::jsonb)',
@@ -152,11 +179,14 @@ describe('migration 3 (long keys as digests)', () => {
     const store = await pgliteStore({ pglite: db });
     try {
       expect((await store.findMessageByExternalId(channel, externalId))?.id).toBe(message.id);
+      expect((await store.findMessageByExternalId(channel, digestText(externalId)))?.id).toBe(lookalike.id);
       expect(await store.findConversationIdsByThreadKeys([threadKey])).toEqual([conversation.id]);
+      expect(await store.findConversationIdsByThreadKeys([digestText(threadKey)])).toEqual([conversation.id]);
       expect((await store.listPendingEvents(channel, `${externalId}2`)).map((p) => p.event)).toEqual([
         status,
       ]);
       expect((await store.listMessageChannels!(conversation.id)).items.map((m) => m.channel)).toEqual([
+        channel,
         channel,
       ]);
     } finally {
