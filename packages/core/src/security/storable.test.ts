@@ -30,11 +30,29 @@ describe('storableCopy', () => {
   it('keeps what JSON can hold and describes the rest', () => {
     const cycle: Record<string, unknown> = { n: 1 };
     cycle.self = cycle;
-    const copy = storableCopy({ id: 7n, list: [1, 'x', null], cycle }, 4) as Record<string, unknown>;
+    const copy = storableCopy({ id: 7n, list: [1, 'x', null], cycle, deep: nested(10) }, 4) as Record<
+      string,
+      unknown
+    >;
     expect(copy.id).toBe('7n');
     expect(copy.list).toEqual([1, 'x', null]);
-    expect(JSON.stringify(copy)).toContain('[nested deeper]');
+    expect(copy.cycle).toEqual({ n: 1, self: '[circular]' });
+    expect(JSON.stringify(copy.deep)).toContain('[nested deeper]');
     expect(storageProblem(copy, 126)).toBeUndefined();
+  });
+
+  it('copies a payload that shares objects at every level within its node budget', () => {
+    // 2^20 paths here (a regression fails in about a second, not hangs); 2^126 at the hub's bound.
+    let shared: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 20; i++) shared = { a: shared, b: shared };
+    const copy = storableCopy(shared, 126, 1_000);
+    const text = JSON.stringify(copy);
+    expect(text).toContain('[more]');
+    expect(text.length).toBeLessThan(50_000);
+    const cycle: Record<string, unknown> = {};
+    cycle.x = cycle;
+    cycle.y = cycle;
+    expect(storableCopy(cycle, 126)).toEqual({ x: '[circular]', y: '[circular]' });
   });
 
   it('keeps a "__proto__" key as a key', () => {

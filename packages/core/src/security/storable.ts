@@ -55,27 +55,41 @@ function child(value: unknown, budget: number, path: string[]): string | undefin
 
 /**
  * A JSON-safe copy of a value that `storageProblem` refuses, keeping all it can: a bigint becomes
- * its digits and `n`, a function or symbol its description, a nesting past the bound the text
- * `[nested deeper]`. For refused payloads, which must be kept somehow (nothing a customer sent is
- * thrown away), not for messages.
+ * its digits and `n`, a function or symbol its description, an object met again on its own path (a
+ * cycle) `[circular]`, a nesting past the bound `[nested deeper]`, and past `maxNodes` values in all
+ * `[more]`. For refused payloads, which must be kept somehow (nothing a customer sent is thrown
+ * away), not for messages. The node budget matters: an object shared twice at each level is a tree
+ * of 2^depth paths to walk.
  */
-export function storableCopy(value: unknown, maxDepth: number): unknown {
-  const type = typeof value;
-  if (type === 'bigint') return `${String(value)}n`;
-  if (type === 'function' || type === 'symbol') return String(value);
-  if (typeof value !== 'object' || value === null) return value;
-  if (maxDepth <= 0) return '[nested deeper]';
-  if (Array.isArray(value)) return value.map((item) => storableCopy(item, maxDepth - 1));
-  const out: Record<string, unknown> = {};
-  for (const key in value as Record<string, unknown>) {
-    if (!Object.hasOwn(value, key)) continue;
-    // defineProperty, not assignment: a "__proto__" key stays a key.
-    Object.defineProperty(out, key, {
-      value: storableCopy((value as Record<string, unknown>)[key], maxDepth - 1),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
+export function storableCopy(value: unknown, maxDepth: number, maxNodes = 100_000): unknown {
+  let nodes = 0;
+  const onPath = new Set<object>();
+  const copy = (v: unknown, depth: number): unknown => {
+    if (++nodes > maxNodes) return '[more]';
+    const type = typeof v;
+    if (type === 'bigint') return `${String(v)}n`;
+    if (type === 'function' || type === 'symbol') return String(v);
+    if (typeof v !== 'object' || v === null) return v;
+    if (onPath.has(v)) return '[circular]';
+    if (depth <= 0) return '[nested deeper]';
+    onPath.add(v);
+    try {
+      if (Array.isArray(v)) return v.map((item) => copy(item, depth - 1));
+      const out: Record<string, unknown> = {};
+      for (const key in v as Record<string, unknown>) {
+        if (!Object.hasOwn(v, key)) continue;
+        // defineProperty, not assignment: a "__proto__" key stays a key.
+        Object.defineProperty(out, key, {
+          value: copy((v as Record<string, unknown>)[key], depth - 1),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      return out;
+    } finally {
+      onPath.delete(v);
+    }
+  };
+  return copy(value, maxDepth);
 }
