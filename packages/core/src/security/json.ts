@@ -63,17 +63,31 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
 
 /**
  * Whether a value (already parsed, e.g. a `raw` payload an app passes to `hub.ingest`) nests deeper
- * than `maxDepth`. Iterative, so the check itself cannot overflow the stack it protects.
+ * than `maxDepth`. Bounded in time and stack whatever the value: a parsed payload is a tree, but an
+ * object an app built may share one object many times (each level twice is 2^depth paths) or hold
+ * a cycle.
  */
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  // Recursion is bounded by maxDepth, so it is safe (and allocation-free) for the bounds we use; a
-  // huge bound walks with an explicit stack instead.
-  return maxDepth <= 1_000 ? deeperThan(value, maxDepth) : deeperThanIterative(value, maxDepth);
+  // Recursion is bounded by maxDepth, so it is safe (and allocation-free) for the bounds we use and
+  // any tree of up to NODE_BUDGET objects; past that, or for a huge bound, an explicit stack that
+  // visits each shared object once.
+  if (maxDepth <= 1_000) {
+    nodesLeft = NODE_BUDGET;
+    const deeper = deeperThan(value, maxDepth);
+    if (nodesLeft >= 0) return deeper;
+  }
+  return deeperThanIterative(value, maxDepth);
 }
+
+/** Objects the recursive walk visits before it hands over to the one that remembers them. */
+export const NODE_BUDGET = 200_000;
+// The recursive walk's count of objects it may still visit (one walk at a time: it is synchronous).
+let nodesLeft = 0;
 
 function deeperThan(value: object, budget: number): boolean {
   if (budget <= 0) return true;
+  if (--nodesLeft < 0) return false;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const child: unknown = value[i];
@@ -93,11 +107,15 @@ function deeperThan(value: object, budget: number): boolean {
 }
 
 function deeperThanIterative(value: object, maxDepth: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
+  // The deepest each object was met at: met again no deeper, nothing below it can be new.
+  const deepestSeen = new Map<object, number>();
+  const stack: Array<[object, number]> = [[value, 0]];
   while (stack.length > 0) {
     const [current, depth] = stack.pop()!;
-    if (typeof current !== 'object' || current === null) continue;
     if (depth >= maxDepth) return true;
+    const seen = deepestSeen.get(current);
+    if (seen !== undefined && seen >= depth) continue;
+    deepestSeen.set(current, depth);
     for (const child of Array.isArray(current) ? current : Object.values(current)) {
       if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deeplyNested } from './hostile.js';
+import { nestsDeeperThan } from './json.js';
 import { storableCopy, storageProblem } from './storable.js';
 
 const nested = (depth: number) => JSON.parse(deeplyNested(depth, 'object'));
@@ -23,6 +24,40 @@ describe('storageProblem', () => {
     const cycle: Record<string, unknown> = {};
     cycle.self = cycle;
     expect(storageProblem(cycle, 126)).toMatch(/^nested deeper/);
+  });
+});
+
+describe('payloads that share objects (2^depth paths)', () => {
+  // Each level holds the one below twice. Reads are counted: a walk of every path throws here (and
+  // the test fails in a second) instead of running for ever.
+  let reads = 0;
+  const counted = (target: Record<string, unknown>) =>
+    new Proxy(target, {
+      get(t, key, receiver) {
+        if (++reads > 5_000_000) throw new Error('walked every path');
+        return Reflect.get(t, key, receiver);
+      },
+    });
+  const shared = (depth: number, leaf: unknown) => {
+    let value: Record<string, unknown> = counted({ leaf });
+    for (let i = 0; i < depth; i++) value = counted({ a: value, b: value });
+    return value;
+  };
+
+  it('are judged with each shared object read a bounded number of times', () => {
+    reads = 0;
+    expect(nestsDeeperThan(shared(100, 1), 126)).toBe(false);
+    expect(nestsDeeperThan(shared(130, 1), 126)).toBe(true);
+    expect(storageProblem(shared(100, 1), 126)).toBeUndefined();
+    expect(storageProblem(shared(100, 2n), 126)).toMatch(/^a bigint cannot be stored as JSON/);
+    expect(storageProblem(shared(130, 1), 126)).toMatch(/^nested deeper than the limit/);
+    // Found only past the node budget: the first paths are all clean.
+    const late = shared(100, 1);
+    (late as { z?: unknown }).z = 3n;
+    expect(storageProblem(late, 126)).toBe(
+      'a bigint cannot be stored as JSON (in a payload of shared objects)',
+    );
+    expect(reads).toBeLessThan(5_000_000);
   });
 });
 

@@ -1,3 +1,5 @@
+import { NODE_BUDGET, nestsDeeperThan } from './json.js';
+
 /**
  * Whether a value can be stored as the model promises (plain JSON): every store keeps payloads as
  * JSON, so a value JSON cannot hold (a bigint, a function, a symbol) or a nesting past the bound
@@ -11,8 +13,36 @@ export function storageProblem(value: unknown, maxDepth: number): string | undef
   if (problem) return problem;
   if (typeof value !== 'object' || value === null) return undefined;
   const path: string[] = [];
+  nodesLeft = NODE_BUDGET;
   const found = walk(value, maxDepth, path);
+  if (nodesLeft < 0) return sharedProblem(value, maxDepth);
   return found ? `${found} at ${path.reverse().join('') || 'the top'}` : undefined;
+}
+
+// The recursive walk's count of objects it may still visit before it hands over to `sharedProblem`
+// (one walk at a time: it is synchronous).
+let nodesLeft = 0;
+
+/**
+ * The same question for a value past the node budget: an object an app built may share one object
+ * many times (each level twice is 2^depth paths). Each object is visited once per depth it is met
+ * at no deeper than before; where is not named.
+ */
+function sharedProblem(value: object, maxDepth: number): string | undefined {
+  if (nestsDeeperThan(value, maxDepth)) return 'nested deeper than the limit';
+  const seen = new Set<object>();
+  const stack: object[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (seen.has(current)) continue;
+    seen.add(current);
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      const problem = leafProblem(child);
+      if (problem) return `${problem} (in a payload of shared objects)`;
+      if (typeof child === 'object' && child !== null) stack.push(child);
+    }
+  }
+  return undefined;
 }
 
 function leafProblem(value: unknown): string | undefined {
@@ -26,6 +56,7 @@ function leafProblem(value: unknown): string | undefined {
 // is found: the path is built on the way back up.
 function walk(value: object, budget: number, path: string[]): string | undefined {
   if (budget <= 0) return 'nested deeper than the limit';
+  if (--nodesLeft < 0) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const found = child(value[i], budget, path);
