@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { type Attachment, memoryStore } from '@omnithread/core';
-import { makeMessage, XSS_VECTORS } from '@omnithread/core/testing';
+import { expectWithinHangBound, makeMessage, XSS_VECTORS } from '@omnithread/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningInbox, startSandboxInbox } from './inbox.js';
 import { MAX_INLINE_IMAGE_BYTES, messageHtmlDocument } from './message-html.js';
@@ -249,6 +249,15 @@ describe('messageHtmlDocument', () => {
     expect(srcOf(logo, [image({ content: big })])).toBeUndefined();
     expect(srcOf(logo, [image({ contentId: 'other@acme.example' })])).toBeUndefined();
     expect(srcOf('<img src="cid:logo@acme.example">', [])).toBeUndefined();
+  });
+
+  it('inlines base64 broken into MIME lines, and refuses a long run of line breaks before a bad character in bounded time', async () => {
+    const lines = PNG.match(/.{1,20}/g)!.join('\r\n');
+    const logo = '<img src="cid:logo@acme.example">';
+    expect(srcOf(logo, [image({ content: `${lines}\r\n` })])).toBe(`data:image/png;base64,${PNG}`);
+    // 256 KiB of line breaks and one bad character: a pattern holding the breaks backtracked for 25 s.
+    const hostile = `A${'\r\n'.repeat(128 * 1024)}!`;
+    await expectWithinHangBound(() => expect(srcOf(logo, [image({ content: hostile })])).toBeUndefined());
   });
 
   it('stops inlining once the images of one message pass the total cap', () => {
