@@ -16,6 +16,9 @@ import type { HelpdeskClient } from './helpdesk-client.js';
 import { memorySeenDeliveries, type SeenDeliveries } from './seen-deliveries.js';
 import { DEFAULT_TOLERANCE_SECONDS, verifyHelpdeskSignature } from './signature.js';
 
+/** How long a reply stays claimed by default: helpdesks commonly redeliver for up to three days. */
+export const DEFAULT_REMEMBER_DELIVERIES_SECONDS = 3 * 24 * 3600;
+
 export interface BridgeOptions {
   hub: Hub;
   helpdesk: HelpdeskClient;
@@ -30,10 +33,16 @@ export interface BridgeOptions {
   now?: () => number;
   /**
    * The record of webhook deliveries already acted on. Pass one shared by every bridge process
-   * (Redis, your database: see seen-deliveries.ts) so that a replay inside the tolerance window is
-   * refused after a restart or by another instance too. Default: in this process only.
+   * (Redis, your database: see seen-deliveries.ts) so that a replay or a redelivery is refused after
+   * a restart or by another instance too. Default: in this process only.
    */
   seenDeliveries?: SeenDeliveries;
+  /**
+   * How long a reply stays claimed once acted on, in seconds: at least as long as your helpdesk
+   * redelivers a webhook it got no answer to (each redelivery is signed afresh, so the timestamp
+   * window does not stop it). Default 3 days.
+   */
+  rememberDeliveriesSeconds?: number;
   /**
    * Answers this process keeps (the newest), so a redelivery of a reply it handled gets the same
    * answer again. Default 10 000.
@@ -102,12 +111,11 @@ function checkWebhookSettings(options: BridgeOptions): void {
   if (typeof options.webhookSecret !== 'string' || options.webhookSecret === '')
     throw new ConfigurationError('webhookSecret', 'webhookSecret is required (the helpdesk signs with it)');
   // NaN would make every timestamp pass the window check.
-  const tolerance = options.toleranceSeconds;
-  if (tolerance !== undefined && !(Number.isFinite(tolerance) && tolerance > 0))
-    throw new ConfigurationError(
-      'toleranceSeconds',
-      `toleranceSeconds must be a positive number, not ${tolerance}`,
-    );
+  for (const setting of ['toleranceSeconds', 'rememberDeliveriesSeconds'] as const) {
+    const value = options[setting];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0))
+      throw new ConfigurationError(setting, `${setting} must be a positive number, not ${value}`);
+  }
   for (const setting of ['maxBodyBytes', 'maxRememberedAnswers'] as const) {
     const value = options[setting];
     if (value !== undefined && !(Number.isInteger(value) && value > 0))
@@ -133,6 +141,7 @@ export function createBridge(options: BridgeOptions): Bridge {
   let queue: Promise<void> = Promise.resolve();
 
   const toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+  const rememberMs = (options.rememberDeliveriesSeconds ?? DEFAULT_REMEMBER_DELIVERIES_SECONDS) * 1000;
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 8;
   const retryDelayMs = options.retryDelayMs ?? 1000;
@@ -321,8 +330,10 @@ export function createBridge(options: BridgeOptions): Bridge {
       const key = deliveryKey(event);
       let answer = answers.get(key);
       if (!answer) {
-        // Claimed until a replay of this request would be refused by its timestamp anyway.
-        answer = sendOnce(event, key, new Date((timestamp + toleranceSeconds) * 1000));
+        // Claimed for as long as the helpdesk may redeliver it (signed afresh), and at least until a
+        // replay of this very request is refused by its timestamp.
+        const until = Math.max(now() + rememberMs, (timestamp + toleranceSeconds) * 1000);
+        answer = sendOnce(event, key, new Date(until));
         if (answers.size >= maxRememberedAnswers) answers.delete(answers.keys().next().value!);
         answers.set(key, answer);
         // A crash (not a refusal) may be retried by the helpdesk: if the claim failed nothing was

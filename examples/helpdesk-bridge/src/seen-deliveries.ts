@@ -1,7 +1,7 @@
 /**
  * Which helpdesk webhook deliveries were already acted on, shared by every bridge process, so that a
- * replay inside the signature's tolerance window is refused after a restart or on another instance
- * too. Only verified (signed, in-window) deliveries are claimed: a stranger cannot fill it.
+ * replay or a redelivery (signed afresh, so past the timestamp check) is refused after a restart or
+ * on another instance too. Only verified (signed, in-window) deliveries are claimed: a stranger cannot fill it.
  *
  * In production, one atomic write per claim:
  * - Redis (6.2+): `SET <prefix><id> 1 NX PXAT <expiresAt ms>` → claimed when the answer is `OK`.
@@ -20,24 +20,26 @@ export interface SeenDeliveries {
 export interface MemorySeenDeliveriesOptions {
   /** The clock, in ms; inject one in tests. Default `Date.now`. */
   now?: () => number;
+  /** Most ids kept; past it the oldest claim is forgotten first. Default 100,000. */
+  maxIds?: number;
 }
 
 /**
- * The default: a Map in this process, each id dropped once past its `expiresAt` (the end of the
- * tolerance window, after which the timestamp check refuses a replay anyway), so it holds the
- * deliveries of a few windows at most. Right for a single bridge process that is never restarted.
+ * The default: a Map in this process, each id dropped once past its `expiresAt` (the bridge claims
+ * a reply for `rememberDeliveriesSeconds`, three days by default), and the oldest dropped first past
+ * `maxIds`, so memory stays bounded. Right for a single bridge process that is never restarted.
  */
 export function memorySeenDeliveries(
   options: MemorySeenDeliveriesOptions = {},
 ): SeenDeliveries & { readonly size: number } {
   const now = options.now ?? Date.now;
+  const maxIds = options.maxIds ?? 100_000;
   const expiries = new Map<string, number>();
   return {
     async claim(id, expiresAt) {
       const at = now();
-      // Ids arrive in about the order they expire (each one window after its timestamp, which is
-      // within a window of now), so sweeping from the oldest to the first live one leaves at most
-      // two windows' worth of expired ids behind it: the map stays bounded.
+      // Ids arrive in about the order they expire (each a fixed time after its claim), so sweeping
+      // from the oldest to the first live one drops nearly every expired id.
       for (const [seen, expiry] of expiries) {
         if (expiry >= at) break;
         expiries.delete(seen);
@@ -45,6 +47,7 @@ export function memorySeenDeliveries(
       const expiry = expiries.get(id);
       if (expiry !== undefined && expiry >= at) return false;
       expiries.delete(id);
+      if (expiries.size >= maxIds) expiries.delete(expiries.keys().next().value!);
       expiries.set(id, expiresAt.getTime());
       return true;
     },

@@ -162,21 +162,48 @@ describe('replays of the agent-reply webhook', () => {
     expect(replies).toHaveLength(1);
   });
 
-  it('claims each delivery until the end of its tolerance window', async () => {
+  it('claims each delivery for the redelivery period (3 days by default), never less than its window', async () => {
     const expiries: number[] = [];
-    const { bridge, close } = bareBridge({
-      toleranceSeconds: 60,
-      seenDeliveries: {
-        async claim(_id, expiresAt) {
-          expiries.push(expiresAt.getTime());
-          return true;
-        },
+    const recording: SeenDeliveries = {
+      async claim(_id, expiresAt) {
+        expiries.push(expiresAt.getTime());
+        return true;
       },
+    };
+    const byDefault = bareBridge({ toleranceSeconds: 60, seenDeliveries: recording });
+    const short = bareBridge({
+      toleranceSeconds: 60,
+      rememberDeliveriesSeconds: 1,
+      seenDeliveries: recording,
     });
-    cleanup.push(close);
-    const body = replyBody('R-expiry');
-    await bridge.handleWebhook(webhookRequest(body, signedHeaders(SECRET, body, NOW_MS - 10_000)));
-    expect(expiries).toEqual([NOW_MS - 10_000 + 60_000]);
+    cleanup.push(byDefault.close, short.close);
+    for (const [{ bridge }, id] of [
+      [byDefault, 'R-expiry'],
+      [short, 'R-expiry-short'],
+    ] as const) {
+      const body = replyBody(id);
+      await bridge.handleWebhook(webhookRequest(body, signedHeaders(SECRET, body, NOW_MS - 10_000)));
+    }
+    expect(expiries).toEqual([NOW_MS + 3 * 24 * 3600 * 1000, NOW_MS - 10_000 + 60_000]);
+  });
+
+  it('refuses a redelivery signed afresh after the window, on another instance sharing the store', async () => {
+    let clock = NOW_MS;
+    const store = memorySeenDeliveries({ now: () => clock });
+    const a = bareBridge({ seenDeliveries: store, now: () => clock });
+    const b = bareBridge({ seenDeliveries: store, now: () => clock });
+    cleanup.push(a.close, b.close);
+    const body = replyBody('R-later');
+    await a.bridge.handleWebhook(webhookRequest(body, signedHeaders(SECRET, body, clock)));
+    // An hour later (past the 5-minute window) the helpdesk, which got no answer, redelivers it.
+    clock += 3600_000;
+    const redelivered = await b.bridge.handleWebhook(
+      webhookRequest(body, signedHeaders(SECRET, body, clock)),
+    );
+    expect(redelivered.status).toBe(409);
+    expect(await redelivered.json()).toMatchObject({ error: { code: 'DUPLICATE' } });
+    expect(a.replies).toHaveLength(1);
+    expect(b.replies).toEqual([]);
   });
 
   it('keeps only the newest answers in memory', async () => {

@@ -38,4 +38,13 @@ describe('memorySeenDeliveries', () => {
     }
     expect(seen.size).toBeLessThanOrEqual((3 * window) / 1000);
   });
+
+  it('forgets the oldest claim past maxIds, so a long redelivery period stays bounded', async () => {
+    const seen = memorySeenDeliveries({ now: () => 0, maxIds: 2 });
+    const later = new Date(3 * 24 * 3600_000);
+    for (const id of ['a', 'b', 'c']) expect(await seen.claim(id, later)).toBe(true);
+    expect(seen.size).toBe(2);
+    expect(await seen.claim('c', later)).toBe(false);
+    expect(await seen.claim('a', later)).toBe(true);
+  });
 });
