@@ -1,7 +1,8 @@
 /**
  * Which helpdesk webhook deliveries were already acted on, shared by every bridge process, so that a
  * replay or a redelivery (signed afresh, so past the timestamp check) is refused after a restart or
- * on another instance too. Only verified (signed, in-window) deliveries are claimed: a stranger cannot fill it.
+ * on another instance too. Only verified (signed, in-window) deliveries are claimed: a stranger
+ * cannot fill it.
  *
  * In production, one atomic write per claim:
  * - Redis (6.2+): `SET <prefix><id> 1 NX PXAT <expiresAt ms>` → claimed when the answer is `OK`.

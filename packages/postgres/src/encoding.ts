@@ -1,5 +1,5 @@
 import type { Message } from '@omnithread/core';
-import { searchWords, ValidationError } from '@omnithread/core';
+import { searchWords, ValidationError, wellFormed } from '@omnithread/core';
 
 // What JSON.stringify writes as an escape that jsonb refuses: U+0000, and a surrogate without its
 // pair (well-formed JSON.stringify escapes only lone ones, in lower-case hex), unless the backslash
@@ -47,26 +47,16 @@ function unstorable(value: unknown, path: string, cause: unknown): ValidationErr
   return new ValidationError(`${where} cannot be stored as JSON: ${reason}`, { path: where, cause });
 }
 
-// Node 20 has these (ES2024); the lib this package compiles against (ES2022) does not declare them.
-interface WellFormed {
-  isWellFormed(): boolean;
-  toWellFormed(): string;
-}
-/** Whether a string has no half of a surrogate pair (which UTF-8, so PostgreSQL text, has no form for). */
-const wellFormed = (value: string) => (value as unknown as WellFormed).isWellFormed();
-
 /**
  * Text for a text column, as PostgreSQL keeps it: text cannot hold U+0000, nor half a surrogate pair
  * (the driver's UTF-8 encoding turns it into U+FFFD on the way); each becomes U+FFFD here, so two
- * keys that differ only there are one key before they reach the database, as they are in it.
+ * keys that differ only there are one key before they reach the database, as they are in it. The
+ * core's `wellFormed`, which the hub applies to keys itself: a direct Store call gets the same.
  */
-export function textParam(value: string): string {
-  const whole = wellFormed(value) ? value : (value as unknown as WellFormed).toWellFormed();
-  return whole.includes('\u0000') ? whole.replaceAll('\u0000', '\ufffd') : whole;
-}
+export const textParam = wellFormed;
 
 /** Whether PostgreSQL would keep a string differently (U+0000, half a surrogate pair). */
-const changesInText = (value: string) => value.includes('\u0000') || !wellFormed(value);
+const changesInText = (value: string) => wellFormed(value) !== value;
 
 // PostgreSQL refuses lexemes of 2 KiB or more, and a tsvector over 1 MiB.
 const MAX_LEXEME_BYTES = 2046;

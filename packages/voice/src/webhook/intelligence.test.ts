@@ -111,6 +111,20 @@ describe('Intelligence API answers that cannot be used', () => {
     }
   });
 
+  it('an answer over 16 MiB is refused as it streams, not read whole', async () => {
+    let pulled = 0;
+    const huge = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (++pulled > 64) controller.close();
+        else controller.enqueue(new Uint8Array(1024 * 1024).fill(0x20));
+      },
+    });
+    const error = await failure({ sentences: () => new Response(huge) });
+    expect(isSendFailedError(error)).toBe(true);
+    expect(error.message).toContain('over 16777216 bytes');
+    expect(pulled).toBeLessThan(20);
+  });
+
   it('an unreachable API is a retryable SendFailedError', async () => {
     const adapter = createVoiceAdapter({
       authToken: AUTH_TOKEN,

@@ -1,4 +1,4 @@
-import { RateLimitedError, SendFailedError, ValidationError } from '@omnithread/core';
+import { RateLimitedError, readStreamBytes, SendFailedError, ValidationError } from '@omnithread/core';
 import { isObj, type Obj, str } from '../formats/util.js';
 
 export interface IntelligenceClientOptions {
@@ -20,6 +20,8 @@ export interface FetchedTranscript {
 }
 
 const MAX_PAGES = 200;
+/** Largest answer read from the Intelligence API (a page of sentences is a few hundred KB at most). */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
 function sameOrigin(url: string, base: string): boolean {
   try {
@@ -78,7 +80,15 @@ async function getJson(url: string, options: IntelligenceClientOptions): Promise
     const why = cause instanceof Error ? cause.message : String(cause);
     throw readFailed(options, `Twilio could not be reached for ${path}: ${why}`, { retryable: true });
   }
-  const text = await response.text();
+  // Twilio's own answer, but read with a bound all the same: a page of sentences is far smaller.
+  const bytes = await readStreamBytes(response.body, {
+    maxBytes: MAX_ANSWER_BYTES,
+    tooLarge: () =>
+      readFailed(options, `Twilio's answer for ${path} is over ${MAX_ANSWER_BYTES} bytes`, {
+        retryable: false,
+      }),
+  });
+  const text = new TextDecoder().decode(bytes);
   let body: unknown;
   let json = true;
   try {
