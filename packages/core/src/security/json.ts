@@ -80,8 +80,11 @@ export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
   return deeperThanIterative(value, maxDepth);
 }
 
-/** Objects the recursive walk visits before it hands over to the one that remembers them. */
-export const NODE_BUDGET = 200_000;
+/**
+ * Objects the recursive walk visits before it hands over to the one that remembers them: more than
+ * any parsed webhook holds (a million objects is tens of MB of JSON), so trees take one walk.
+ */
+export const NODE_BUDGET = 1_000_000;
 // The recursive walk's count of objects it may still visit (one walk at a time: it is synchronous).
 let nodesLeft = 0;
 
